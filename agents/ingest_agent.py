@@ -1,0 +1,73 @@
+"""The `ingest` agent: exchange.events (and clock ticks) into the engine's tables, alerts out.
+
+It reads the dyad's partition of `exchange.events` and of the internal tick topic together, so
+that table changes happen inside the stream that owns them. Decoding and every rule are in the
+pure engine; this is wiring, metrics and dead letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import orjson
+
+from agents.wiring import progress, send_alerts, send_dead_letter
+from schemas.codec import Rejected, decode_event
+from streams import metrics
+from streams.topics import DYAD
+
+if TYPE_CHECKING:
+    import faust
+
+    from streams.app import Service
+
+STAGE = "ingest"
+
+
+def tick_message(now: dt.datetime) -> bytes:
+    return orjson.dumps({"now": now.isoformat()})
+
+
+def register(service: Service) -> None:
+    app = service.app
+    engine = service.engine
+    source = app.topic(
+        service.names.exchange_events,
+        service.names.ticks,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+    @app.agent(source, name="ingest")
+    async def ingest(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            if event.message.topic == service.names.ticks:
+                now = dt.datetime.fromisoformat(orjson.loads(event.value)["now"])
+                await send_alerts(service, engine.tick(now))
+                progress(STAGE)
+                continue
+            try:
+                ev = decode_event(event.value)
+            except Rejected as exc:
+                await send_dead_letter(service, event, exc, STAGE)
+                progress(STAGE)
+                continue
+            outcome = engine.apply(ev)
+            metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
+            if outcome.duplicate:
+                metrics.DUPLICATES.labels(kind=ev.kind).inc()
+            await send_alerts(service, outcome.alerts)
+            progress(STAGE)
+
+    if service.settings.clock == "live":
+
+        @app.timer(service.settings.tick_seconds, on_leader=True)
+        async def wall_clock_tick() -> None:
+            # The leader asks the dyad's owner to evaluate the rules at the wall clock, so
+            # that silence itself raises ExchangeGap.
+            await service.ticks.send(
+                key=DYAD.encode("ascii"), value=tick_message(dt.datetime.now(dt.UTC))
+            )

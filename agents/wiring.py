@@ -1,0 +1,45 @@
+"""What both agents share: sending dead letters and alerts, and marking progress."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from agents.deadletters import dead_letter
+from schemas.alerts import Alert
+from schemas.codec import Rejected
+from streams import metrics
+
+if TYPE_CHECKING:
+    import faust
+
+    from streams.app import Service
+
+
+async def send_dead_letter(
+    service: Service, event: faust.EventT, error: Rejected, stage: str
+) -> None:
+    msg = event.message
+    letter = dead_letter(
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        key=msg.key if isinstance(msg.key, bytes | None) else str(msg.key).encode(),
+        value=msg.value if isinstance(msg.value, bytes) else str(msg.value).encode(),
+        reason=error.reason,
+        error=error.message,
+        stage=stage,
+    )
+    await service.deadletter.send(key=msg.key, value=letter)
+    metrics.DEADLETTERS.labels(reason=error.reason, stage=stage).inc()
+
+
+async def send_alerts(service: Service, alerts: list[Alert]) -> None:
+    for alert in alerts:
+        await service.alerts.send(key=alert.fingerprint.encode("ascii"), value=alert)
+        counter = metrics.ALERTS_FIRED if alert.status == "firing" else metrics.ALERTS_RESOLVED
+        counter.labels(alertname=alert.labels.alertname).inc()
+
+
+def progress(agent: str) -> None:
+    metrics.AGENT_PROGRESS.labels(agent=agent).set(time.time())

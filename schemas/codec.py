@@ -1,0 +1,88 @@
+"""JSON on the wire: orjson for speed, pydantic for validation.
+
+`decode_*` never raise anything but `Rejected`, which carries a reason code and a message a
+person can act on; the worker sends such messages to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from schemas.deadletter import DeadReason
+from schemas.events import EVENT_ADAPTER, AnyEvent
+from schemas.news import MAX_BODY, NewsItem
+
+# A raw message larger than this is refused before parsing.
+MAX_MESSAGE_BYTES = 4 * MAX_BODY + 64_000
+
+
+class Rejected(Exception):
+    """A message that cannot be used, with the reason code sent to the dead-letter topic."""
+
+    def __init__(self, reason: DeadReason, message: str) -> None:
+        super().__init__(message)
+        self.reason: DeadReason = reason
+        self.message = message
+
+
+def dumps(obj: BaseModel | Any) -> bytes:
+    """Encode a model (or plain JSON data) as compact UTF-8 JSON."""
+    if isinstance(obj, BaseModel):
+        return orjson.dumps(obj.model_dump(mode="json", exclude_none=False))
+    return orjson.dumps(obj)
+
+
+def loads_json(data: bytes | str) -> Any:
+    """Parse JSON bytes, turning every failure into `Rejected`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise Rejected(
+            "too_large", f"message is {len(data)} bytes; the limit is {MAX_MESSAGE_BYTES}"
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Rejected("not_utf8", f"message is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise Rejected("not_json", f"message is not JSON: {exc}") from None
+
+
+def describe(exc: ValidationError, limit: int = 5) -> str:
+    """A short, readable account of a validation error: field path and problem."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(message)"
+        parts.append(f"{loc}: {err['msg']}")
+    more = exc.error_count() - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def _reason(exc: ValidationError) -> DeadReason:
+    for err in exc.errors():
+        if err["type"] in ("string_too_long", "too_long"):
+            return "too_large"
+    return "invalid"
+
+
+def decode_news(data: bytes | str) -> NewsItem:
+    obj = loads_json(data)
+    try:
+        return NewsItem.model_validate(obj)
+    except ValidationError as exc:
+        raise Rejected(_reason(exc), f"invalid NewsItem: {describe(exc)}") from None
+
+
+def decode_event(data: bytes | str) -> AnyEvent:
+    obj = loads_json(data)
+    try:
+        return EVENT_ADAPTER.validate_python(obj)
+    except ValidationError as exc:
+        raise Rejected(_reason(exc), f"invalid ExchangeEvent: {describe(exc)}") from None

@@ -1,0 +1,127 @@
+"""The Faust app: configuration, topics, tables, and the agents and views registered on it.
+
+`create_service(settings)` builds everything for one worker; the CLI's `worker` command runs it.
+Tables hold the engine's state (`agents.core` Stores): each Stores mapping is a
+changelog-backed Faust table, written only while processing the dyad's partition of
+`exchange.events`, so the worker that owns that partition owns the whole state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+
+from agents.core.config import Config
+from agents.core.engine import Engine
+from agents.core.stores import Stores
+from streams import faust_codec
+from streams.settings import Settings
+from streams.topics import TopicNames
+
+
+@dataclass
+class Service:
+    """One worker's app with the handles its agents and views share."""
+
+    settings: Settings
+    app: faust.App
+    names: TopicNames
+    news_items: faust.TopicT
+    news_classified: faust.TopicT
+    exchange_events: faust.TopicT
+    ticks: faust.TopicT
+    alerts: faust.TopicT
+    deadletter: faust.TopicT
+    tables: dict[str, Any]
+    engine: Engine
+    ready: bool = False
+
+
+def _credentials(settings: Settings) -> Any:
+    if settings.sasl_mechanism is None:
+        if settings.security_protocol == "SSL":
+            return faust.SSLCredentials(settings.ssl_context())
+        return None
+    password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+    return faust.SASLCredentials(
+        username=settings.sasl_user,
+        password=password,
+        mechanism=settings.sasl_mechanism,
+        ssl_context=settings.ssl_context(),
+    )
+
+
+def make_app(settings: Settings) -> faust.App:
+    faust_codec.register()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        broker_credentials=_credentials(settings),
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        processing_guarantee=settings.processing_guarantee,
+        web_host=settings.web_host,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_enabled=True,
+        autodiscover=False,
+        value_serializer="orjson",
+        key_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        table_standby_replicas=0,
+    )
+    setup_prometheus_sensors(app, pattern="/metrics", name_prefix="exchange_watch")
+    return app
+
+
+def create_service(settings: Settings | None = None) -> Service:
+    settings = settings or Settings.from_env()
+    app = make_app(settings)
+    names = TopicNames.with_prefix(settings.topic_prefix)
+
+    def raw_topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                         value_serializer="raw", partitions=settings.partitions)
+
+    tables = {
+        field.name: app.Table(
+            field.name,
+            key_type=str,
+            key_serializer="raw",
+            value_serializer="json",
+            partitions=settings.partitions,
+        )
+        for field in dataclasses.fields(Stores)
+    }
+    stores = Stores(**tables)
+    config = Config.from_env(os.environ, agreements_path=settings.agreements_file)
+    service = Service(
+        settings=settings,
+        app=app,
+        names=names,
+        news_items=raw_topic(names.news_items),
+        news_classified=app.topic(names.news_classified, value_serializer="orjson",
+                                  partitions=settings.partitions),
+        exchange_events=raw_topic(names.exchange_events),
+        ticks=raw_topic(names.ticks),
+        alerts=app.topic(names.alerts, value_serializer="orjson", partitions=1),
+        deadletter=app.topic(names.deadletter, value_serializer="orjson", partitions=1),
+        tables=tables,
+        engine=Engine(stores, config),
+    )
+    # Imported here: the agents and views need the service, and the service needs nothing of them.
+    from agents import classify_agent, ingest_agent
+    from streams import web
+
+    classify_agent.register(service)
+    ingest_agent.register(service)
+    web.register(service)
+    return service

@@ -1,0 +1,260 @@
+"""The `exchange-watch` command line (DESIGN.md, Command line)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+import orjson
+
+from schemas.codec import Rejected, decode_news, dumps
+from streams.settings import Settings
+
+T = TypeVar("T")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj: dict[str, Any] = ctx.obj or {}
+    try:
+        return Settings.from_env(**obj)
+    except Exception as exc:  # pydantic's error names the variable and the problem
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def _wants_json(flag: bool, stream: IO[Any]) -> bool:
+    return flag or not stream.isatty()
+
+
+def _lines(path: str) -> Iterator[bytes]:
+    if path == "-":
+        yield from sys.stdin.buffer
+        return
+    try:
+        with open(path, "rb") as fh:
+            yield from fh
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _kafka(call: Callable[[], T], settings: Settings) -> T:
+    """Run a Kafka client call, turning connection and auth failures into one clear error."""
+    from aiokafka.errors import KafkaError
+
+    try:
+        return call()
+    except KafkaError as exc:
+        raise click.ClickException(
+            f"Kafka at {', '.join(settings.bootstrap_servers)}: {exc}"
+        ) from None
+
+
+def _progress(done: int, every: int = 1000) -> None:
+    if done % every == 0 and sys.stderr.isatty():
+        click.echo(f"\r{done} lines", err=True, nl=False)
+
+
+@click.group()
+@click.option("--broker", help="Kafka URL, e.g. kafka://127.0.0.1:9092 (EXWATCH_BROKER).")
+@click.option("--topic-prefix", help="Prefix of every topic name (EXWATCH_TOPIC_PREFIX).")
+@click.pass_context
+def main(ctx: click.Context, broker: str | None, topic_prefix: str | None) -> None:
+    """Watch the humanitarian exchanges of the Russia-Ukraine war as they happen."""
+    ctx.obj = {"broker": broker, "topic_prefix": topic_prefix}
+
+
+@main.command()
+@click.option("--web-host", help="Address the HTTP server binds (EXWATCH_WEB_HOST).")
+@click.option("--web-port", type=int, help="HTTP port (EXWATCH_WEB_PORT).")
+@click.option("--store", help="Table store: rocksdb:// or memory:// (EXWATCH_STORE).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Table data (EXWATCH_DATA_DIR).")
+@click.option("--app-id", help="Consumer group and table namespace (EXWATCH_APP_ID).")
+@click.option("--clock", type=click.Choice(["live", "event"]), help="Rule clock (EXWATCH_CLOCK).")
+@click.option("--loglevel", type=click.Choice(["debug", "info", "warning", "error"]))
+@click.pass_context
+def worker(ctx: click.Context, **options: Any) -> None:
+    """Run the Faust worker: agents, tables, timers and the HTTP server."""
+    import faust
+
+    from streams.app import create_service
+
+    ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
+    settings = _settings(ctx)
+    service = create_service(settings)
+    faust.Worker(service.app, loglevel=settings.log_level).execute_from_commandline()
+
+
+@main.group()
+def produce() -> None:
+    """Validate JSONL and send it to an input topic."""
+
+
+def _produce(ctx: click.Context, path: str, stream: str) -> None:
+    from streams.client import Producer, validate_lines
+
+    good = []
+    bad = 0
+    for n, result in enumerate(validate_lines(_lines(path), stream), start=1):  # type: ignore[arg-type]
+        _progress(n)
+        if result.error is not None:
+            bad += 1
+            click.echo(f"line {result.lineno}: rejected ({result.error.reason}): "
+                       f"{result.error.message}", err=True)
+        else:
+            good.append(result.model)
+
+    async def send() -> int:
+        async with Producer(_settings(ctx)) as producer:
+            return await producer.send_models(good)  # type: ignore[arg-type]
+
+    sent = _kafka(lambda: asyncio.run(send()), _settings(ctx)) if good else 0
+    click.echo(f"sent {sent}, rejected {bad}", err=True)
+    if bad:
+        sys.exit(1)
+
+
+@produce.command("news")
+@click.argument("file", default="-")
+@click.pass_context
+def produce_news(ctx: click.Context, file: str) -> None:
+    """NewsItem JSONL (FILE or - for stdin) into news.items."""
+    _produce(ctx, file, "news")
+
+
+@produce.command("events")
+@click.argument("file", default="-")
+@click.pass_context
+def produce_events(ctx: click.Context, file: str) -> None:
+    """ExchangeEvent JSONL (FILE or - for stdin) into exchange.events."""
+    _produce(ctx, file, "events")
+
+
+@main.command()
+@click.option("--follow", is_flag=True, help="Keep reading new alerts.")
+@click.option("--json", "as_json", is_flag=True, help="One Alert JSON object per line.")
+@click.option("--all", "show_all", is_flag=True, help="Every state change, not only firing ones.")
+@click.pass_context
+def alerts(ctx: click.Context, follow: bool, as_json: bool, show_all: bool) -> None:
+    """Read the alert topic: alerts still firing (or every state change with --all)."""
+    from streams.alerts_reader import active, read_alerts, render_table
+
+    settings = _settings(ctx)
+    json_out = _wants_json(as_json, sys.stdout)
+
+    async def run() -> None:
+        seen = []
+        async for alert in read_alerts(settings, follow=follow):
+            if follow or show_all and json_out:
+                click.echo(dumps(alert).decode() if json_out else render_table([alert]))
+            seen.append(alert)
+        if not follow:
+            shown = seen if show_all else active(seen)
+            if json_out:
+                if not show_all:
+                    for alert in shown:
+                        click.echo(dumps(alert).decode())
+            else:
+                click.echo(render_table(shown))
+
+    try:
+        _kafka(lambda: asyncio.run(run()), settings)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.argument("file", default="-")
+def classify(file: str) -> None:
+    """Offline: NewsItem JSONL in, ClassifiedNews JSONL out, same order, no broker."""
+    from agents.reader import classify as read
+
+    bad = 0
+    out = sys.stdout.buffer
+    for lineno, line in enumerate(_lines(file), start=1):
+        if not line.strip():
+            continue
+        _progress(lineno)
+        try:
+            item = decode_news(line)
+        except Rejected as exc:
+            bad += 1
+            click.echo(f"line {lineno}: rejected ({exc.reason}): {exc.message}", err=True)
+            continue
+        out.write(dumps(read(item)) + b"\n")
+    out.flush()
+    if bad:
+        click.echo(f"rejected {bad}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the final tables as JSON to this file.")
+def replay(files: tuple[str, ...], summary_path: Path | None) -> None:
+    """Offline: the whole pipeline over news and event JSONL; alerts JSONL out, then a summary."""
+    import os
+
+    from agents.core.config import Config
+    from agents.core.replay import run
+
+    result = run([Path(f) for f in files], Config.from_env(os.environ))
+    out = sys.stdout.buffer
+    for line in result.alert_lines:
+        out.write(line + b"\n")
+    out.flush()
+    summary = orjson.dumps(result.summary, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    if summary_path is not None:
+        summary_path.write_bytes(summary + b"\n")
+    for rejected in result.rejected:
+        click.echo(f"{rejected}", err=True)
+    click.echo(_summary_text(result.summary), err=True)
+    if result.rejected:
+        sys.exit(1)
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    totals = summary.get("totals", {})
+    parts = []
+    for kind in ("remains", "pows", "civilians"):
+        sides = totals.get(kind, {})
+        parts.append(f"{kind}: " + ", ".join(f"{s} {n}" for s, n in sorted(sides.items())))
+    return "totals: " + "; ".join(parts)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Figures as JSON.")
+@click.option("--errors", is_flag=True, help="Also list each mistake.")
+def evaluate(files: tuple[Path, ...], langs: tuple[str, ...], as_json: bool, errors: bool) -> None:
+    """Score the reader on labelled JSONL (the corpus format): labels and facts."""
+    from agents.reader.evaluate import evaluate as run_eval
+
+    report = run_eval(list(files), set(langs) or None)
+    if as_json:
+        click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(report.render(errors=errors) if errors else report.render())
+
+
+@main.group()
+def schema() -> None:
+    """JSON Schema files of the messages."""
+
+
+@schema.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def schema_export(directory: Path) -> None:
+    """Write one JSON Schema file per message into DIRECTORY."""
+    from schemas.export import export
+
+    for path in export(directory):
+        click.echo(str(path))
+
+
+if __name__ == "__main__":
+    main()

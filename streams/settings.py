@@ -1,0 +1,89 @@
+"""Service configuration from `EXWATCH_*` environment variables (DESIGN.md, Configuration)."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+PREFIX = "EXWATCH_"
+
+
+class Settings(BaseModel):
+    """Everything the worker and the CLI need to reach Kafka and serve HTTP."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    broker: str = "kafka://127.0.0.1:9092"
+    topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]{0,100}$")
+    app_id: str = Field(default="exchange-watch", pattern=r"^[A-Za-z0-9._-]{1,100}$")
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=6066, ge=0, le=65535)
+    store: str = "rocksdb://"
+    data_dir: Path = Path(".cache/worker")
+    partitions: int = Field(default=4, ge=1, le=1000)
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    # `live` ticks the rules on the wall clock too; `event` uses event time alone (as replay).
+    clock: Literal["live", "event"] = "live"
+    tick_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    agreements_file: Path | None = None
+    # Kafka security (SASL over TLS); the password never appears in logs or views.
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_user: str | None = None
+    sasl_password: SecretStr | None = None
+    tls_ca_file: Path | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_url(cls, value: str) -> str:
+        for part in value.split(";"):
+            host = part.strip().removeprefix("kafka://")
+            if not host or ":" not in host:
+                raise ValueError(f"broker {part!r} is not kafka://HOST:PORT")
+        return value
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read `EXWATCH_<FIELD>` variables; explicit overrides (CLI options) win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name in cls.model_fields:
+            raw = env.get(PREFIX + name.upper())
+            if raw is not None and raw != "":
+                values[name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """Broker URL as aiokafka's bootstrap list."""
+        return [p.strip().removeprefix("kafka://") for p in self.broker.split(";") if p.strip()]
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if self.security_protocol not in ("SSL", "SASL_SSL"):
+            return None
+        ctx = ssl.create_default_context(cafile=str(self.tls_ca_file) if self.tls_ca_file else None)
+        return ctx
+
+    def kafka_client_options(self) -> dict[str, object]:
+        """Keyword arguments for aiokafka producers, consumers and admin clients."""
+        opts: dict[str, object] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": self.security_protocol,
+        }
+        ctx = self.ssl_context()
+        if ctx is not None:
+            opts["ssl_context"] = ctx
+        if self.sasl_mechanism:
+            opts["sasl_mechanism"] = self.sasl_mechanism
+            opts["sasl_plain_username"] = self.sasl_user
+            opts["sasl_plain_password"] = (
+                self.sasl_password.get_secret_value() if self.sasl_password else None
+            )
+        return opts

@@ -1,0 +1,209 @@
+"""Helpers shared by the integration tests: the broker, worker processes, Kafka I/O, HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+T = TypeVar("T")
+
+
+def broker_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("exwatch_broker", ROOT / "deploy/kafka/broker.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["exwatch_broker"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def wait_until(check: Callable[[], T | None], timeout: float, what: str, every: float = 0.3) -> T:
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
+
+
+def http_get(url: str, timeout: float = 5.0) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        try:
+            return exc.code, json.loads(body or b"null")
+        except ValueError:
+            return exc.code, body.decode("utf-8", "replace")
+
+
+def http_get_json(url: str) -> Any:
+    status, body = http_get(url)
+    assert status == 200, (status, body)
+    return body
+
+
+@dataclass
+class Worker:
+    """An `exchange-watch worker` subprocess with its own topics, group and port."""
+
+    bootstrap: str
+    prefix: str
+    app_id: str
+    port: int
+    data_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "worker.log"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("EXWATCH_")}
+        env.update(
+            {
+                "EXWATCH_BROKER": f"kafka://{self.bootstrap}",
+                "EXWATCH_TOPIC_PREFIX": self.prefix,
+                "EXWATCH_APP_ID": self.app_id,
+                "EXWATCH_WEB_PORT": str(self.port),
+                "EXWATCH_DATA_DIR": str(self.data_dir / "state"),
+                "EXWATCH_STORE": "memory://",
+                "EXWATCH_CLOCK": "event",
+                "EXWATCH_PARTITIONS": "2",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 90.0) -> Worker:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+        def healthy() -> bool:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"worker exited {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                status, _ = http_get(self.url + "/healthz", timeout=2)
+            except OSError:
+                return False
+            return status == 200
+
+        try:
+            wait_until(healthy, timeout, "worker /healthz")
+        except AssertionError:
+            self.stop()
+            raise AssertionError(f"worker did not become healthy:\n{self.log_tail()}") from None
+        return self
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self, timeout: float = 30.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def topic(self, name: str) -> str:
+        return self.prefix + name
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def _produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for key, value in messages:
+            await producer.send(topic, value, key=key)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    run(_produce(bootstrap, topic, messages))
+
+
+async def _consume(bootstrap: str, topic: str, expect: int, timeout: float) -> list[Any]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    out: list[Any] = []
+    try:
+        deadline = time.monotonic() + timeout
+        tps: list[TopicPartition] = []
+        while not tps and time.monotonic() < deadline:
+            await consumer._client.force_metadata_update()
+            tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+            if not tps:
+                await asyncio.sleep(0.5)
+        if not tps:
+            return out
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        while len(out) < expect and time.monotonic() < deadline:
+            batch = await consumer.getmany(*tps, timeout_ms=500)
+            for records in batch.values():
+                out.extend(records)
+    finally:
+        await consumer.stop()
+    return out
+
+
+def consume(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> list[Any]:
+    """Read a topic from the start until `expect` records arrived or the time ran out."""
+    return list(run(_consume(bootstrap, topic, expect, timeout)))
