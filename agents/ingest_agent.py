@@ -39,6 +39,8 @@ def register(service: Service) -> None:
         value_type=bytes,
         key_serializer="raw",
         value_serializer="raw",
+        partitions=service.settings.partitions,
+        internal=True,
     )
 
     @app.agent(source, name="ingest")

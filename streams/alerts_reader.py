@@ -64,7 +64,8 @@ def active(alerts: list[Alert]) -> list[Alert]:
     for alert in alerts:
         last[alert.fingerprint] = alert
     return sorted(
-        (a for a in last.values() if a.status == "firing"), key=lambda a: (a.startsAt, a.fingerprint)
+        (a for a in last.values() if a.status == "firing"),
+        key=lambda a: (a.startsAt, a.fingerprint),
     )
 
 
@@ -89,7 +90,9 @@ def render_table(alerts: list[Alert]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)) + "  " + r[-1])
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)) + "  " + r[-1]
+        )
     for a in alerts:
         if a.evidence.event_ids or a.evidence.urls:
             refs = ", ".join([*a.evidence.event_ids[:5], *a.evidence.urls[:3]])

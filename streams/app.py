@@ -19,7 +19,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
-from streams import faust_codec
+from streams import faust_codec, metrics
 from streams.settings import Settings
 from streams.topics import TopicNames
 
@@ -88,15 +88,19 @@ def create_service(settings: Settings | None = None) -> Service:
     names = TopicNames.with_prefix(settings.topic_prefix)
 
     def raw_topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                         value_serializer="raw", partitions=settings.partitions)
+        return app.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+        )
 
     tables = {
         field.name: app.Table(
             field.name,
-            key_type=str,
-            key_serializer="raw",
-            value_serializer="json",
+            schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
             partitions=settings.partitions,
         )
         for field in dataclasses.fields(Stores)
@@ -108,12 +112,18 @@ def create_service(settings: Settings | None = None) -> Service:
         app=app,
         names=names,
         news_items=raw_topic(names.news_items),
-        news_classified=app.topic(names.news_classified, value_serializer="orjson",
-                                  partitions=settings.partitions),
+        news_classified=app.topic(
+            names.news_classified,
+            value_serializer="orjson",
+            partitions=settings.partitions,
+            internal=True,
+        ),
         exchange_events=raw_topic(names.exchange_events),
         ticks=raw_topic(names.ticks),
-        alerts=app.topic(names.alerts, value_serializer="orjson", partitions=1),
-        deadletter=app.topic(names.deadletter, value_serializer="orjson", partitions=1),
+        alerts=app.topic(names.alerts, value_serializer="orjson", partitions=1, internal=True),
+        deadletter=app.topic(
+            names.deadletter, value_serializer="orjson", partitions=1, internal=True
+        ),
         tables=tables,
         engine=Engine(stores, config),
     )
@@ -124,4 +134,5 @@ def create_service(settings: Settings | None = None) -> Service:
     classify_agent.register(service)
     ingest_agent.register(service)
     web.register(service)
+    metrics.register_engine(service.engine)
     return service

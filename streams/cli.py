@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,8 +102,10 @@ def _produce(ctx: click.Context, path: str, stream: str) -> None:
         _progress(n)
         if result.error is not None:
             bad += 1
-            click.echo(f"line {result.lineno}: rejected ({result.error.reason}): "
-                       f"{result.error.message}", err=True)
+            click.echo(
+                f"line {result.lineno}: rejected ({result.error.reason}): {result.error.message}",
+                err=True,
+            )
         else:
             good.append(result.model)
 
@@ -147,7 +150,7 @@ def alerts(ctx: click.Context, follow: bool, as_json: bool, show_all: bool) -> N
     async def run() -> None:
         seen = []
         async for alert in read_alerts(settings, follow=follow):
-            if follow or show_all and json_out:
+            if follow or (show_all and json_out):
                 click.echo(dumps(alert).decode() if json_out else render_table([alert]))
             seen.append(alert)
         if not follow:
@@ -159,10 +162,8 @@ def alerts(ctx: click.Context, follow: bool, as_json: bool, show_all: bool) -> N
             else:
                 click.echo(render_table(shown))
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _kafka(lambda: asyncio.run(run()), settings)
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -192,8 +193,12 @@ def classify(file: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the final tables as JSON to this file.")
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the final tables as JSON to this file.",
+)
 def replay(files: tuple[str, ...], summary_path: Path | None) -> None:
     """Offline: the whole pipeline over news and event JSONL; alerts JSONL out, then a summary."""
     import os

@@ -136,7 +136,9 @@ class Producer:
         n = 0
         for model in models:
             topic = (
-                self.topics.news_items if isinstance(model, NewsItem) else self.topics.exchange_events
+                self.topics.news_items
+                if isinstance(model, NewsItem)
+                else self.topics.exchange_events
             )
             await self._send(topic, model)
             n += 1

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 NS = "exchange_watch"
 
@@ -27,26 +32,14 @@ EXCHANGE_EVENTS = Counter(
 DUPLICATES = Counter(
     "duplicate_events", "Events recognised as already known, by kind.", ["kind"], namespace=NS
 )
-PEOPLE_RETURNED = Gauge(
-    "people_returned",
-    "People or remains returned under tracked exchanges, by kind and receiving side.",
-    ["kind", "side"],
-    namespace=NS,
-)
-DAYS_SINCE_EXCHANGE = Gauge(
-    "days_since_last_exchange",
-    "Days from the last exchange to the event-time clock, by agreement and kind.",
-    ["agreement", "kind"],
-    namespace=NS,
-)
-ACTIVE_SUSPENSIONS = Gauge(
-    "active_suspensions", "Suspensions reported and not ended, by kind.", ["kind"], namespace=NS
-)
 ALERTS_FIRED = Counter(
     "alerts_fired", "Alert state changes to firing, by alert name.", ["alertname"], namespace=NS
 )
 ALERTS_RESOLVED = Counter(
-    "alerts_resolved", "Alert state changes to resolved, by alert name.", ["alertname"], namespace=NS
+    "alerts_resolved",
+    "Alert state changes to resolved, by alert name.",
+    ["alertname"],
+    namespace=NS,
 )
 DEADLETTERS = Counter(
     "deadletters",
@@ -60,3 +53,58 @@ AGENT_PROGRESS = Gauge(
     ["agent"],
     namespace=NS,
 )
+
+
+class EngineCollector(Collector):
+    """State gauges read from the engine's views at scrape time, so they never drift from the
+    tables: people returned, days since the last exchange, active suspensions. A worker that
+    does not own the dyad's partition reports none of them."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        people = GaugeMetricFamily(
+            f"{NS}_people_returned",
+            "People or remains returned under tracked exchanges (resolved figures), "
+            "by kind and receiving side.",
+            labels=["kind", "side"],
+        )
+        days = GaugeMetricFamily(
+            f"{NS}_days_since_last_exchange",
+            "Days from the last exchange to the event-time clock, by agreement in force and kind.",
+            labels=["agreement", "kind"],
+        )
+        suspensions = GaugeMetricFamily(
+            f"{NS}_active_suspensions",
+            "Suspensions reported and not ended, by kind.",
+            labels=["kind"],
+        )
+        try:
+            totals = self.engine.totals()
+            gauges = self.engine.gauges()
+        except Exception:  # tables not ready (recovering): report nothing rather than fail
+            return
+        for kind, sides in sorted(totals.items()):
+            for side, n in sorted(sides.items()):
+                people.add_metric([kind, side], n)
+        for row in gauges.get("days_since_last_exchange", []):
+            days.add_metric([row["agreement"], row["kind"]], row["days"])
+        for kind, n in sorted(gauges.get("active_suspensions", {}).items()):
+            suspensions.add_metric([kind], n)
+        yield people
+        yield days
+        yield suspensions
+
+
+_registered: list[EngineCollector] = []
+
+
+def register_engine(engine: Any) -> None:
+    """Expose the engine's gauges (once per process: the registry is global)."""
+    if _registered:
+        _registered[0].engine = engine
+        return
+    collector = EngineCollector(engine)
+    REGISTRY.register(collector)
+    _registered.append(collector)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from faust import web
+from faust.exceptions import SameNode
 
 from schemas.common import KINDS
 from streams.topics import DYAD
@@ -83,13 +84,24 @@ def register(service: Service) -> None:
         async def handler(self: web.View, request: web.Request) -> web.Response:
             try:
                 check_query(request.query, allowed, request.query_string)
+            except BadRequest as exc:
+                return json_response(self, {"error": str(exc)}, status=400)
+            # The router hashes the key with the producer's partitioner, which needs the
+            # topic's metadata: ask for it first (a no-op once known).
+            await app.producer._ensure_producer().partitions_for(service.names.exchange_events)
+            try:
+                return await app.router.route_topic_req(
+                    service.exchange_events, DYAD, self.web, request
+                )
+            except SameNode:
+                pass
+            try:
                 return json_response(self, answer(request.query))
             except BadRequest as exc:
                 return json_response(self, {"error": str(exc)}, status=400)
 
         handler.__name__ = "view_" + path.strip("/").replace("/", "_")
-        routed = app.topic_route(service.exchange_events, exact_key=DYAD)(handler)
-        app.page(path)(routed)
+        app.page(path)(handler)
 
     def windows(q: Mapping[str, str]) -> Any:
         kind, size, start, end = windows_args(q)
