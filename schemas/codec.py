@@ -6,6 +6,7 @@ person can act on; the worker sends such messages to the dead-letter topic.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -46,11 +47,30 @@ def loads_json(data: bytes | str) -> Any:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Rejected("not_utf8", f"message is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        raise Rejected(
+            "not_utf8", f"message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     try:
-        return orjson.loads(data)
+        obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise Rejected("not_json", f"message is not JSON: {exc}") from None
+    if data.count(b":") > 1:  # only an object with two or more members can repeat a key
+        _refuse_duplicate_keys(data)
+    return obj
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        raise Rejected("duplicate_keys", f"key(s) given twice in one object: {repeated[:5]}")
+    return dict(pairs)
+
+
+def _refuse_duplicate_keys(data: bytes) -> None:
+    """orjson keeps the last of repeated keys silently; a message that says two things about
+    one field is refused instead, as the producer meant one of them."""
+    json.loads(data, object_pairs_hook=_no_duplicates)
 
 
 def describe(exc: ValidationError, limit: int = 5) -> str:

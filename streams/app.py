@@ -19,7 +19,8 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
-from streams import faust_codec, metrics
+from agents.watchdog import StallWatch
+from streams import faust_codec, health, metrics
 from streams.settings import Settings
 from streams.topics import TopicNames
 
@@ -40,6 +41,7 @@ class Service:
     tables: dict[str, Any]
     engine: Engine
     ready: bool = False
+    watch: StallWatch | None = None
 
 
 def _credentials(settings: Settings) -> Any:
@@ -134,5 +136,6 @@ def create_service(settings: Settings | None = None) -> Service:
     classify_agent.register(service)
     ingest_agent.register(service)
     web.register(service)
+    health.register(service)
     metrics.register_engine(service.engine)
     return service

@@ -42,11 +42,20 @@ def _lines(path: str) -> Iterator[bytes]:
 
 
 def _kafka(call: Callable[[], T], settings: Settings) -> T:
-    """Run a Kafka client call, turning connection and auth failures into one clear error."""
+    """Run a Kafka client call, turning connection and auth failures into one clear error.
+
+    Credentials are checked first with one connection: aiokafka would only log a refused
+    login and then fail with a generic "Unable to bootstrap" (or Faust with a traceback).
+    """
     from aiokafka.errors import KafkaError
 
+    from streams.security import KafkaAuthError, check_credentials_sync
+
     try:
+        check_credentials_sync(settings)
         return call()
+    except KafkaAuthError as exc:
+        raise click.ClickException(str(exc)) from None
     except KafkaError as exc:
         raise click.ClickException(
             f"Kafka at {', '.join(settings.bootstrap_servers)}: {exc}"
@@ -84,6 +93,7 @@ def worker(ctx: click.Context, **options: Any) -> None:
 
     ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
     settings = _settings(ctx)
+    _kafka(lambda: None, settings)  # refused credentials: one clear error, exit 1
     service = create_service(settings)
     faust.Worker(service.app, loglevel=settings.log_level).execute_from_commandline()
 

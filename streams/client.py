@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from schemas.codec import Rejected, decode_event, decode_news, describe, dumps
 from schemas.events import EVENT_ADAPTER, AnyEvent
 from schemas.news import NewsItem
+from streams.security import check_credentials
 from streams.settings import Settings
 from streams.topics import DYAD, TopicNames
 
@@ -90,6 +91,9 @@ class Producer:
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
+        # One login first: a refused password is one clear KafkaAuthError, not a generic
+        # "unable to bootstrap" after aiokafka logged the real cause.
+        await check_credentials(self.settings)
         self._producer = AIOKafkaProducer(
             **self.settings.kafka_client_options(),
             acks="all",

@@ -31,6 +31,8 @@ class Settings(BaseModel):
     clock: Literal["live", "event"] = "live"
     tick_seconds: float = Field(default=60.0, gt=0, le=86_400)
     agreements_file: Path | None = None
+    # /healthz reports a partition whose messages wait this long without progress.
+    stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
     # Kafka security (SASL over TLS); the password never appears in logs or views.
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None

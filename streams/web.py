@@ -15,6 +15,7 @@ from faust import web
 from faust.exceptions import SameNode
 
 from schemas.common import KINDS
+from streams import health
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
@@ -117,10 +118,12 @@ def register(service: Service) -> None:
     async def healthz(self: web.View, request: web.Request) -> web.Response:
         if request.query_string:
             return json_response(self, {"error": "no parameters allowed"}, status=400)
-        agents_up = all(agent.started and not agent.crashed for agent in app.agents.values())
-        if service.ready and agents_up:
-            return json_response(self, {"status": "ok"})
-        return json_response(self, {"status": "starting" if not service.ready else "degraded"}, 503)
+        if not service.ready:
+            return json_response(self, {"status": "starting"}, status=503)
+        wrong = health.problems(service)
+        if wrong:
+            return json_response(self, {"status": "degraded", "problems": wrong}, status=503)
+        return json_response(self, {"status": "ok"})
 
     @app.task
     async def mark_ready() -> None:

@@ -56,4 +56,16 @@ def test_any_bytes_decode_or_reject(raw: bytes) -> None:
     try:
         decode_event(raw)
     except Rejected as exc:
-        assert exc.reason in {"not_utf8", "not_json", "invalid", "too_large"}
+        assert exc.reason in {"not_utf8", "not_json", "invalid", "too_large", "duplicate_keys"}
+
+
+def test_duplicate_keys_are_refused() -> None:
+    raw = b'{"type": "exchange", "event_id": "a", "kind": "pows", "kind": "remains"}'
+    with pytest.raises(Rejected) as info:
+        decode_event(raw)
+    assert info.value.reason == "duplicate_keys"
+    assert "kind" in info.value.message
+    nested = orjson.dumps(EXCHANGE)[:-1] + b', "received": {"UA": 1, "UA": 2}}'
+    with pytest.raises(Rejected) as info:
+        decode_event(nested)
+    assert info.value.reason == "duplicate_keys"
