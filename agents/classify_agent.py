@@ -35,14 +35,21 @@ def register(service: Service) -> None:
                 progress(STAGE)
                 continue
             started = time.perf_counter()
-            classified = classify(item)
+            try:
+                classified = classify(item)
+                events = events_from_classified(item, classified, service.engine.config)
+            except Exception as exc:  # one item the reader cannot handle must not stop the agent
+                error = Rejected(
+                    "processing_error", f"classification failed: {type(exc).__name__}: {exc}"
+                )
+                await send_dead_letter(service, event, error, STAGE)
+                progress(STAGE)
+                continue
             metrics.CLASSIFY_SECONDS.observe(time.perf_counter() - started)
             metrics.NEWS_CLASSIFIED.labels(category=classified.primary).inc()
             for fact in classified.facts:
                 metrics.FACTS_EXTRACTED.labels(type=fact.type).inc()
             await service.news_classified.send(key=item.id.encode("utf-8"), value=classified)
-            for ev in events_from_classified(item, classified):
-                await service.exchange_events.send(
-                    key=DYAD.encode("ascii"), value=dumps(ev)
-                )
+            for ev in events:
+                await service.exchange_events.send(key=DYAD.encode("ascii"), value=dumps(ev))
             progress(STAGE)

@@ -62,6 +62,16 @@ Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")]
 
 
+# A date this far past today (UTC) is an input error: nothing is reported before it happens.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def check_not_future(value: str | None, name: str) -> None:
+    """Refuse a reduced-precision date whose period starts after tomorrow (UTC)."""
+    if value is not None and date_start(value) > dt.datetime.now(dt.UTC).date() + FUTURE_SLACK:
+        raise ValueError(f"{name} {value} is in the future")
+
+
 def date_start(value: str) -> dt.date:
     """First day covered by a reduced-precision date."""
     parts = [int(p) for p in value.split("-")]

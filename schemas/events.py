@@ -19,6 +19,7 @@ from schemas.common import (
     Slug,
     Strict,
     Url,
+    check_not_future,
 )
 
 
@@ -74,6 +75,7 @@ class ExchangeEvent(_Event):
     def _has_a_figure(self) -> ExchangeEvent:
         if not self.received and self.combined is None:
             raise ValueError("an exchange needs 'received' for at least one side, or 'combined'")
+        check_not_future(self.occurred, "occurred")
         return self
 
 
@@ -83,10 +85,24 @@ class SuspensionEvent(_Event):
     reason: ShortText | None = None
     by: Party | None = None
 
+    @model_validator(mode="after")
+    def _not_future(self) -> SuspensionEvent:
+        check_not_future(self.since, "since")
+        return self
+
 
 class ResumptionEvent(_Event):
     type: Literal["resumption"] = "resumption"
     on: ReducedDate
+
+    @model_validator(mode="after")
+    def _not_future(self) -> ResumptionEvent:
+        check_not_future(self.on, "on")
+        return self
+
+
+def _both() -> list[Party]:
+    return ["RU", "UA"]
 
 
 class CommitmentEvent(_Event):
@@ -97,11 +113,16 @@ class CommitmentEvent(_Event):
         default=False, description="True when count is for each side, false when combined."
     )
     categories: list[Category] = Field(default_factory=list, max_length=10)
-    parties: list[Party] = Field(default_factory=lambda: ["RU", "UA"], max_length=2)
+    parties: list[Party] = Field(default_factory=lambda: _both(), max_length=2)
     mediators: list[Mediator] = Field(default_factory=list, max_length=10)
     signed: ReducedDate
     due: ReducedDate | None = None
     approximate: bool = False
+
+    @model_validator(mode="after")
+    def _not_future(self) -> CommitmentEvent:
+        check_not_future(self.signed, "signed")
+        return self
 
 
 class TotalEvent(_Event):
@@ -114,6 +135,12 @@ class TotalEvent(_Event):
     since: ReducedDate | None = None
     claimed_by: Party | None = None
     approximate: bool = False
+
+    @model_validator(mode="after")
+    def _not_future(self) -> TotalEvent:
+        check_not_future(self.as_of, "as_of")
+        check_not_future(self.since, "since")
+        return self
 
 
 AnyEvent = Annotated[

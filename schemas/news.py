@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from schemas.common import (
+    FUTURE_SLACK,
+    MIN_YEAR,
     Category,
     Count,
     Id,
@@ -60,6 +63,15 @@ class NewsItem(Strict):
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = Field(
         default=None, description="ISO 639-1; detected from the text when absent."
     )
+
+    @field_validator("published_at")
+    @classmethod
+    def _not_future(cls, value: dt.datetime) -> dt.datetime:
+        if value > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+            raise ValueError(f"published_at {value.isoformat()} is in the future")
+        if value.year < MIN_YEAR:
+            raise ValueError(f"published_at {value.isoformat()} is before {MIN_YEAR}")
+        return value
 
 
 class Evidence(Strict):

@@ -20,6 +20,8 @@ async def read_alerts(settings: Settings, follow: bool = False) -> AsyncIterator
         **settings.kafka_client_options(),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        # Under exactly-once, alerts of an aborted transaction are never shown.
+        isolation_level="read_committed",
         client_id=f"{settings.app_id}-alerts-reader",
     )
     await consumer.start()
@@ -41,7 +43,7 @@ async def read_alerts(settings: Settings, follow: bool = False) -> AsyncIterator
         await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps)
         while True:
-            if not follow and all(await _at_end(consumer, tp, end[tp]) for tp in tps):
+            if not follow and await _all_at_end(consumer, end):
                 return
             batch = await consumer.getmany(*tps, timeout_ms=500)
             for records in batch.values():
@@ -54,8 +56,11 @@ async def read_alerts(settings: Settings, follow: bool = False) -> AsyncIterator
         await consumer.stop()
 
 
-async def _at_end(consumer: AIOKafkaConsumer, tp: TopicPartition, end: int) -> bool:
-    return bool(await consumer.position(tp) >= end)
+async def _all_at_end(consumer: AIOKafkaConsumer, end: dict[TopicPartition, int]) -> bool:
+    for tp, offset in end.items():
+        if await consumer.position(tp) < offset:
+            return False
+    return True
 
 
 def active(alerts: list[Alert]) -> list[Alert]:

@@ -8,8 +8,11 @@ changelog-backed Faust table, written only while processing the dyad's partition
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +59,38 @@ def _credentials(settings: Settings) -> Any:
         mechanism=settings.sasl_mechanism,
         ssl_context=settings.ssl_context(),
     )
+
+
+RUNNING_MARKER = "worker.running"
+
+
+@contextlib.contextmanager
+def local_state(settings: Settings) -> Iterator[bool]:
+    """Guard the on-disk table store across the worker's life; yields True when it was rebuilt.
+
+    RocksDB keeps writes that Kafka never committed (a transaction aborted by a crash), so a
+    store left by a worker that did not stop cleanly may hold changes the changelog does not.
+    Such a store is removed, and the tables are rebuilt from the changelog alone (committed
+    data only under exactly-once). A clean stop removes the marker, keeping restarts fast.
+    """
+    data_dir = settings.data_dir
+    marker = data_dir / RUNNING_MARKER
+    rebuilt = False
+    if marker.exists():
+        for child in data_dir.iterdir():
+            if child.name == RUNNING_MARKER:
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        rebuilt = True
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()))
+    try:
+        yield rebuilt
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def make_app(settings: Settings) -> faust.App:

@@ -87,15 +87,26 @@ def main(ctx: click.Context, broker: str | None, topic_prefix: str | None) -> No
 @click.pass_context
 def worker(ctx: click.Context, **options: Any) -> None:
     """Run the Faust worker: agents, tables, timers and the HTTP server."""
+    import logging
+
     import faust
 
-    from streams.app import create_service
+    from streams.app import create_service, local_state
 
     ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
     settings = _settings(ctx)
     _kafka(lambda: None, settings)  # refused credentials: one clear error, exit 1
-    service = create_service(settings)
-    faust.Worker(service.app, loglevel=settings.log_level).execute_from_commandline()
+    with local_state(settings) as rebuilt:
+        service = create_service(settings)
+        runner = faust.Worker(service.app, loglevel=settings.log_level)
+        # Faust's progress spinner hooks a DEBUG-level handler onto the root logger, which makes
+        # every library format its debug records (a tenth of the ingest time when measured).
+        runner.spinner = None
+        if rebuilt:
+            logging.getLogger("exchange_watch").warning(
+                "the previous worker did not stop cleanly: tables are rebuilt from the changelog"
+            )
+        runner.execute_from_commandline()
 
 
 @main.group()

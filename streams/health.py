@@ -5,7 +5,7 @@ committed position is compared with its high-water mark."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import Gauge
 
@@ -41,7 +41,7 @@ def register(service: Service) -> None:
 
     @app.timer(CHECK_SECONDS)
     async def check_consumers() -> None:
-        consumer = app.consumer
+        consumer: Any = app.consumer  # Faust's consumer keeps its offsets in private maps
         assigned = [tp for tp in consumer.assignment() if tp.topic in inputs]
         watch.forget_others({(tp.topic, tp.partition) for tp in assigned})
         if not assigned:

@@ -26,7 +26,9 @@ class Settings(BaseModel):
     store: str = "rocksdb://"
     data_dir: Path = Path(".cache/worker")
     partitions: int = Field(default=4, ge=1, le=1000)
-    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    # exactly_once: an event's table changes, its alerts and its offset commit land together
+    # or not at all, so a crash neither loses nor double-counts (see README, Reliability).
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "exactly_once"
     # `live` ticks the rules on the wall clock too; `event` uses event time alone (as replay).
     clock: Literal["live", "event"] = "live"
     tick_seconds: float = Field(default=60.0, gt=0, le=86_400)

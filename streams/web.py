@@ -89,7 +89,8 @@ def register(service: Service) -> None:
                 return json_response(self, {"error": str(exc)}, status=400)
             # The router hashes the key with the producer's partitioner, which needs the
             # topic's metadata: ask for it first (a no-op once known).
-            await app.producer._ensure_producer().partitions_for(service.names.exchange_events)
+            producer: Any = app.producer
+            await producer._ensure_producer().partitions_for(service.names.exchange_events)
             try:
                 return await app.router.route_topic_req(
                     service.exchange_events, DYAD, self.web, request

@@ -180,7 +180,9 @@ def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes
 
 
 async def _consume(bootstrap: str, topic: str, expect: int, timeout: float) -> list[Any]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
+    )
     await consumer.start()
     out: list[Any] = []
     try:

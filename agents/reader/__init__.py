@@ -33,7 +33,9 @@ def detect(item: NewsItem) -> str:
         return item.lang
     from agents.reader.langdetect import detect_language
 
-    return detect_language(f"{item.title or ''}\n{item.body}")
+    detected = detect_language(f"{item.title or ''}\n{item.body}")
+    # Nothing tells ("und"): read it as English, the language most wire reports come in.
+    return detected if detected in ("en", "uk", "ru") else "en"
 
 
 def classify(item: NewsItem) -> ClassifiedNews:

@@ -3,6 +3,8 @@ agreeing with offline replay on every alert."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 
 from agents.core.config import Config
 from agents.core.replay import run as replay
-from tests.support import CORPUS, ROOT, Worker, consume, produce
+from tests.support import CORPUS, ROOT, Worker, consume, http_get_json, produce
 
 SEED = CORPUS / "seed-news.jsonl"
 needs_corpus = pytest.mark.skipif(
@@ -84,8 +86,25 @@ def check_same_alerts(worker: Worker, path: Path, topic: str, key: bytes | None)
 
 def test_worker_and_replay_agree_on_events(make_worker: Any, tmp_path: Path) -> None:
     worker: Worker = make_worker(EXWATCH_PARTITIONS="1")
-    n = check_same_alerts(worker, ROOT / "deploy/sample/events.jsonl", "exchange.events", b"RU-UA")
+    sample = ROOT / "deploy/sample/events.jsonl"
+    n = check_same_alerts(worker, sample, "exchange.events", b"RU-UA")
     assert n >= 2
+    # The alerts command: every state change with --all, the firing ones without it.
+    cli = [sys.executable, "-m", "streams.cli", "alerts", "--json"]
+    every = subprocess.run(
+        [*cli, "--all"], cwd=ROOT, env=worker.env(), capture_output=True, timeout=60, check=True
+    )
+    assert len(every.stdout.splitlines()) == n
+    firing = subprocess.run(
+        cli, cwd=ROOT, env=worker.env(), capture_output=True, timeout=60, check=True
+    )
+    expected = replay([sample], Config.from_env({})).summary["alerts"]
+    got = [orjson.loads(line) for line in firing.stdout.splitlines()]
+    assert sorted(a["fingerprint"] for a in got) == sorted(a["fingerprint"] for a in expected)
+    assert all(a["status"] == "firing" for a in got)
+    # And the worker's own view of the active alerts agrees.
+    view = http_get_json(worker.url + "/alerts")
+    assert sorted(a["fingerprint"] for a in view) == sorted(a["fingerprint"] for a in expected)
 
 
 @needs_corpus

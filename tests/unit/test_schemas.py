@@ -120,8 +120,14 @@ def test_other_event_types() -> None:
     )
     assert isinstance(c, CommitmentEvent) and c.parties == ["RU", "UA"]
     t = EVENT_ADAPTER.validate_python(
-        {"type": "total", "event_id": "t", "kind": "pows", "received_by": "UA", "count": 4757,
-         "as_of": "2025-05"}
+        {
+            "type": "total",
+            "event_id": "t",
+            "kind": "pows",
+            "received_by": "UA",
+            "count": 4757,
+            "as_of": "2025-05",
+        }
     )
     assert isinstance(t, TotalEvent)
     with pytest.raises(ValidationError):
@@ -147,8 +153,12 @@ def test_classified_news_facts_are_discriminated() -> None:
 
 def test_alert_fingerprint_and_status() -> None:
     base = {
-        "labels": {"alertname": "ExchangeGap", "agreement": "istanbul-2025-06",
-                   "kind": "remains", "severity": "warning"},
+        "labels": {
+            "alertname": "ExchangeGap",
+            "agreement": "istanbul-2025-06",
+            "kind": "remains",
+            "severity": "warning",
+        },
         "annotations": {"summary": "s", "description": "d"},
         "startsAt": "2026-03-01T00:00:00+00:00",
         "status": "firing",
@@ -159,3 +169,35 @@ def test_alert_fingerprint_and_status() -> None:
         Alert.model_validate({**base, "fingerprint": "xyz"})
     with pytest.raises(ValidationError):
         Alert.model_validate({**base, "status": "pending"})
+
+
+def test_dates_after_tomorrow_are_refused() -> None:
+    import datetime as dt
+
+    soon = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)).isoformat()
+    next_year = str(dt.datetime.now(dt.UTC).year + 1)
+    for value in (soon, next_year, "2099-01-01"):
+        with pytest.raises(ValidationError, match="in the future"):
+            EVENT_ADAPTER.validate_python({**EXCHANGE, "occurred": value})
+        with pytest.raises(ValidationError, match="in the future"):
+            EVENT_ADAPTER.validate_python(
+                {"type": "suspension", "event_id": "s", "kind": "pows", "since": value}
+            )
+    this_month = dt.datetime.now(dt.UTC).strftime("%Y-%m")
+    assert EVENT_ADAPTER.validate_python({**EXCHANGE, "occurred": this_month})
+    # A commitment's due date may lie ahead; its signing may not.
+    EVENT_ADAPTER.validate_python(
+        {
+            "type": "commitment",
+            "event_id": "c",
+            "kind": "pows",
+            "agreement_id": "x",
+            "count": 10,
+            "signed": "2025-06-02",
+            "due": "2099-01-01",
+        }
+    )
+    with pytest.raises(ValidationError, match="published_at"):
+        NewsItem.model_validate({**ITEM, "published_at": "2099-01-01T00:00:00+00:00"})
+    with pytest.raises(ValidationError, match="published_at"):
+        NewsItem.model_validate({**ITEM, "published_at": "2013-12-31T00:00:00+00:00"})

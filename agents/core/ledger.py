@@ -1,0 +1,194 @@
+"""Totals, windows and per-agreement progress: where a swap's resolved figures are counted.
+
+A swap's contribution (UA, RU, unattributed) is counted under its date and its agreement. When
+a later report changes the resolved figures, the date or the agreement, the ledger moves the
+difference: the old placement is taken out and the new one put in, so that the totals never
+hold the sum of several reports of one swap. Windows are keyed by the first day of the window
+holding the swap's date (ISO weeks start on Monday; a reduced date counts on its first day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agents.core.dates import (
+    WINDOW_SIZES,
+    WindowSize,
+    day_text,
+    days,
+    month_text,
+    months,
+    next_window,
+    period,
+    window_end,
+    window_start,
+)
+from agents.core.stores import Store, Stores
+
+SIDES = ("UA", "RU", "unattributed")
+# A windows view never lists more periods than this (a day view over decades is refused).
+MAX_WINDOWS = 10_000
+
+
+def zero() -> dict[str, int]:
+    return {s: 0 for s in SIDES}
+
+
+def sides_of(value: Mapping[str, object] | None) -> dict[str, int]:
+    value = value or {}
+    return {s: int(value.get(s, 0)) for s in SIDES}  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a swap is counted: its date (reduced-precision text), agreement and figures."""
+
+    date: str
+    agreement: str | None
+    amounts: Mapping[str, int]
+
+
+def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> None:
+    if not any(delta.get(s, 0) for s in SIDES):
+        return
+    old = store.get(key)
+    new: dict[str, object] = dict(old) if old else {}
+    for s in SIDES:
+        new[s] = int(new.get(s, 0)) + int(delta.get(s, 0))  # type: ignore[call-overload]
+    if not keep_zero and not any(new[s] for s in SIDES) and set(new) <= set(SIDES):
+        if key in store:
+            del store[key]
+        return
+    store[key] = new
+
+
+class Ledger:
+    def __init__(self, stores: Stores) -> None:
+        self.s = stores
+
+    def move(self, kind: str, before: Placement | None, after: Placement | None) -> dict[str, int]:
+        """Take `before` out and put `after` in; returns the change of the totals per side."""
+        totals_delta = zero()
+        windows: dict[str, dict[str, int]] = defaultdict(zero)
+        progress: dict[str, dict[str, int]] = defaultdict(zero)
+        progress_days: dict[tuple[str, str], dict[str, int]] = defaultdict(zero)
+        for place, sign in ((before, -1), (after, 1)):
+            if place is None:
+                continue
+            start = period(place.date).start
+            for s in SIDES:
+                n = sign * int(place.amounts.get(s, 0))
+                totals_delta[s] += n
+                for size in WINDOW_SIZES:
+                    windows[f"{kind}|{size}|{window_start(size, start)}"][s] += n
+                if place.agreement is not None:
+                    progress[f"{place.agreement}|{kind}"][s] += n
+                    key = f"{place.agreement}|{kind}|{month_text(start)}"
+                    progress_days[(key, day_text(start))][s] += n
+        _bump(self.s.totals, kind, totals_delta, keep_zero=True)
+        for key, delta in sorted(windows.items()):
+            _bump(self.s.windows, key, delta, keep_zero=False)
+        for key, delta in sorted(progress.items()):
+            _bump(self.s.progress, key, delta, keep_zero=True)
+        for (key, day), delta in sorted(progress_days.items()):
+            if not any(delta.values()):
+                continue
+            month = dict(self.s.progress_days.get(key) or {})
+            cur = sides_of(month.get(day))
+            new = {s: cur[s] + delta[s] for s in SIDES}
+            if any(new.values()):
+                month[day] = new
+            else:
+                month.pop(day, None)
+            if month:
+                self.s.progress_days[key] = month
+            elif key in self.s.progress_days:
+                del self.s.progress_days[key]
+        if after is not None:
+            self._extend_bounds(kind, period(after.date).start)
+        return {s: n for s, n in totals_delta.items() if n}
+
+    def _extend_bounds(self, kind: str, day: dt.date) -> None:
+        key = f"bounds|{kind}"
+        old = self.s.meta.get(key)
+        text = day_text(day)
+        if old is None:
+            self.s.meta[key] = {"first": text, "last": text}
+        elif text < old["first"] or text > old["last"]:
+            self.s.meta[key] = {"first": min(text, old["first"]), "last": max(text, old["last"])}
+
+    # Reading.
+
+    def totals(self, kind: str) -> dict[str, int]:
+        return sides_of(self.s.totals.get(kind))
+
+    def bounds(self, kind: str) -> tuple[dt.date, dt.date] | None:
+        b = self.s.meta.get(f"bounds|{kind}")
+        if not b:
+            return None
+        return dt.date.fromisoformat(b["first"]), dt.date.fromisoformat(b["last"])
+
+    def window_rows(
+        self, kind: str, size: WindowSize, first: dt.date, last: dt.date
+    ) -> tuple[list[dict[str, object]], bool]:
+        """Rows for every window from the one holding `first` to the one holding `last`;
+        the flag says the list was cut at MAX_WINDOWS."""
+        rows: list[dict[str, object]] = []
+        start = window_start(size, first)
+        while start <= last:
+            if len(rows) >= MAX_WINDOWS:
+                return rows, True
+            amounts = sides_of(self.s.windows.get(f"{kind}|{size}|{start}"))
+            rows.append(
+                {
+                    "start": day_text(start),
+                    "end": day_text(window_end(size, start)),
+                    **amounts,
+                    "total": sum(amounts.values()),
+                }
+            )
+            start = next_window(size, start)
+        return rows, False
+
+    def sum_range(self, kind: str, first: dt.date, last: dt.date) -> dict[str, int]:
+        """People counted in windows from `first` to `last` (whole months, then days)."""
+        out = zero()
+        for month in months(first, last):
+            end = window_end("month", month)
+            if first <= month and end <= last:
+                keys = [f"{kind}|month|{month}"]
+            else:
+                keys = [f"{kind}|day|{d}" for d in days(max(first, month), min(last, end))]
+            for key in keys:
+                got = sides_of(self.s.windows.get(key))
+                for s in SIDES:
+                    out[s] += got[s]
+        return out
+
+    def progress(self, agreement: str, kind: str) -> dict[str, int]:
+        return sides_of(self.s.progress.get(f"{agreement}|{kind}"))
+
+    def last_delivery(
+        self, agreement: str, kind: str, first: dt.date, last: dt.date
+    ) -> dt.date | None:
+        """The latest day from `first` to `last` with a delivery attached to the agreement."""
+        for month in reversed(months(first, last)):
+            got = self.s.progress_days.get(f"{agreement}|{kind}|{month_text(month)}") or {}
+            found = [d for d in got if first <= dt.date.fromisoformat(d) <= last]
+            if found:
+                return dt.date.fromisoformat(max(found))
+        return None
+
+    def daily(
+        self, agreement: str, kind: str, first: dt.date, last: dt.date
+    ) -> dict[dt.date, dict[str, int]]:
+        """Deliveries attached to an agreement by day, for the months from `first` to `last`."""
+        out: dict[dt.date, dict[str, int]] = {}
+        for month in months(first, last):
+            got = self.s.progress_days.get(f"{agreement}|{kind}|{month_text(month)}") or {}
+            for day, amounts in got.items():
+                out[dt.date.fromisoformat(day)] = sides_of(amounts)
+        return out

@@ -1,0 +1,622 @@
+"""English facts of one sentence: exchanges, totals and commitments (from its figures, read by
+en_figures), suspensions and resumptions.
+
+Sentence-level cues go to figures: background ("previously", "the last swap") and cumulative
+ones ("so far", "since 2022", "bringing the total to") to the nearest figure, or to every
+figure when they open the sentence; date cues to the figure whose verb they stand by. Figures
+sharing one verb share its date and background. Nothing scans beyond the sentence, and
+sentences are bounded (common.MAX_SENTENCE), so the work is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import pairwise
+
+from agents.reader.common import (
+    MAX_FIGURES_PER_SENTENCE,
+    MAX_SINGLE_EXCHANGE,
+    AnyFact,
+    Sentence,
+    agreement_mediators,
+    evidence,
+    fmt_date,
+    is_well_before,
+    lower_pattern,
+    lower_same,
+    resolve_agreement,
+    sort_categories,
+)
+from agents.reader.en_dates import DateCue, duration_start, find_dates
+from agents.reader.en_figures import (
+    DocContext,
+    Reading,
+    noun_phrase,
+    pred_before,
+    read_figure,
+)
+from agents.reader.en_lexicon import (
+    AGREEMENT_PLACE,
+    AGREEMENT_ROUND,
+    CATEGORY_CUES,
+    CLAIMANTS,
+    KIND_GROUPS,
+    KIND_HINT,
+    MEDIATOR_CODES,
+    MEDIATORS,
+    ROUND_NUMBERS,
+    may_name_claimant,
+    other_exchange,
+    outside_exchange,
+)
+from agents.reader.en_tokens import Mention, Tokens, find_mentions, tokenize
+from schemas.common import Category, Kind, Mediator, Party
+from schemas.news import (
+    CommitmentFact,
+    ExchangeFact,
+    ResumptionFact,
+    SuspensionFact,
+    TotalFact,
+)
+
+__all__ = ["DocContext", "sentence_facts", "state_facts"]
+
+# ------------------------------------------------------------------------------ cues
+
+_CUMULATIVE = lower_pattern(
+    r"\b(?:(?P<fwd>(?:bringing|raising|taking) the (?:total|number|tally|overall)(?: number)?"
+    r"|total number|since the (?:start|beginning|outbreak|launch|onset)"
+    r"(?! of (?:the|this) (?:month|week))|since (?:the )?(?:full-scale|large-scale|russian)"
+    r" (?:invasion|war|aggression)|since (?:february |feb\.? )?(?:24,? )?2022|since 2014"
+    r"|as of)"
+    r"|(?P<near>so far|to date|in total|altogether|all told|overall|over the same period"
+    r"|in the same period|during the same period|in all(?! (?:regions|areas"
+    r"|directions|sectors|cases))|cumulative(?:ly)?|so far this year"
+    r"|throughout the (?:full-scale )?war|during the (?:full-scale )?(?:war|invasion)"
+    r"|(?:over|in) the course of the (?:full-scale )?war))\b",
+)
+_HISTORICAL = lower_pattern(
+    r"\b(?:previously|earlier(?! (?:today|this (?:week|morning|afternoon|evening)|on|in the day"
+    r"|tonight|that day))|previous|prior|preceded|formerly|before that|in the past"
+    r"|back in (?:19|20)\d\d"
+    r"|last (?:exchange|swap|repatriation|handover|time|such|transfer|exchanged|swapped)"
+    r"|(?:another|an earlier) (?:exchange|swap) (?:that )?(?:took place|was held|happened))\b",
+)
+# Words after which a date belongs to them, not to the return: "captured in 2022"; and a
+# "since" too: "held in captivity since 2014".
+_NOT_THE_RETURN = lower_pattern(
+    r"\b(?:captured|detained|held|taken|deported|abducted|born|killed|died|missing"
+    r"|imprisoned|arrested|invasion|crashed|launched|began|started)\b[\w ,'’-]{0,30}$",
+)
+_NOT_THE_TOTAL = re.compile(r"\bcaptivity\b[\w ,'’-]{0,6}$")
+_SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first)\b[\w ,'’-]{0,25}$")
+_CUMULATIVE_KEYS = (
+    "so far", "to date", "total", "altogether", "all told", "overall", "in all", "cumulative",
+    "same period",
+    "since", "throughout", "during the", "course of", "as of",
+)  # fmt: skip
+_HISTORICAL_KEYS = (
+    "previous", "earlier", "prior", "preceded", "formerly", "before that", "back in",
+    "in the past", "last ", "another", "an earlier",
+)  # fmt: skip
+
+
+def _since_of(cue_text: str, ref_year: int | None) -> str | None:
+    s = cue_text.lower()
+    if "2014" in s:
+        return "2014"
+    if "2022" in s:
+        return "2022-02" if "feb" in s else "2022"
+    if "year" in s:
+        return fmt_date(ref_year) if ref_year else None
+    if any(w in s for w in ("invasion", "war", "aggression", "start", "beginning", "outbreak")):
+        return "2022-02"
+    return None
+
+
+def _nearest(mentions: list[Mention], a: int, b: int, forward: bool = False) -> int:
+    """Index of the mention nearest to characters [a, b) (the first one after it when
+    `forward`, as in "bringing the total to 6,057")."""
+    if forward:
+        for i, m in enumerate(mentions):
+            if m.start >= b:
+                return i
+    best, best_d = -1, 10**9
+    for i, m in enumerate(mentions):
+        d = a - m.end if a >= m.end else (m.start - b if m.start >= b else 0)
+        if d < best_d:
+            best, best_d = i, d
+    return best
+
+
+def _nearest_reading(readings: list[Reading], t: Tokens, pos: int) -> int:
+    """Index of the reading a date cue at `pos` belongs to: the nearest by its figure, or by
+    its verb when the verb comes before the cue ("repatriated ... since June")."""
+    best, best_d = -1, 10**9
+    for i, r in enumerate(readings):
+        d = abs(pos - r.m.start)
+        p = r.pred.idx
+        if 0 <= p < len(t) and t.end[p] <= pos:
+            d = min(d, pos - t.end[p])
+        if d < best_d:
+            best, best_d = i, d
+    return best
+
+
+def _fronted(text: str, start: int, mentions: list[Mention]) -> bool:
+    """A cue opening the sentence ("In total, ...", "Since 2022, ...") covers all of it."""
+    return start <= 12 and (not mentions or mentions[0].start > start)
+
+
+def _apply_cues(
+    text: str,
+    t: Tokens,
+    mentions: list[Mention],
+    readings: list[Reading],
+    dates: list[DateCue],
+    ctx: DocContext,
+) -> None:
+    by_mention = {id(r.m): r for r in readings}
+    offer_more = "more" in text and any(_offer_more(t, m) for m in mentions)
+    # cues go to figures that were read (a subset "including two civilians" takes none)
+    mentions = [r.m for r in readings]
+    everyone = -2
+    owners: dict[int, list[tuple[str, object]]] = {}
+    ref_year = ctx.ref.year if ctx.ref else None
+    low = lower_same(text)
+    cumulative = _CUMULATIVE.finditer(low) if any(map(low.__contains__, _CUMULATIVE_KEYS)) else ()
+    historical = _HISTORICAL.finditer(low) if any(map(low.__contains__, _HISTORICAL_KEYS)) else ()
+    for cm in cumulative:
+        before = low[max(0, cm.start() - 30) : cm.start()]
+        cue = cm.group()
+        if cue.startswith(("since", "as of")) and (
+            _NOT_THE_RETURN.search(before) or _NOT_THE_TOTAL.search(before)
+        ):
+            continue  # "held by Russia since 2014", "in captivity since 2022"
+        if cue.startswith("so far") and _SUPERLATIVE.search(before):
+            continue  # "the largest repatriation so far"
+        i = (
+            everyone
+            if _fronted(text, cm.start(), mentions)
+            else _nearest(mentions, cm.start(), cm.end(), forward=cm.lastgroup == "fwd")
+        )
+        owners.setdefault(i, []).append(("cum", cm.group()))
+    for hm in historical:
+        i = (
+            everyone
+            if _fronted(text, hm.start(), mentions)
+            else _nearest(mentions, hm.start(), hm.end())
+        )
+        owners.setdefault(i, []).append(("hist", None))
+    for dc in dates:
+        if _NOT_THE_RETURN.search(low[max(0, dc.start - 30) : dc.start]):
+            continue
+        owners.setdefault(_nearest_reading(readings, t, dc.start), []).append(("date", dc))
+    for i, m in enumerate(mentions):
+        r = by_mention.get(id(m))
+        if r is None:
+            continue
+        mine = owners.get(i, []) + owners.get(everyone, [])
+        anchor = t.start[r.pred.idx] if 0 <= r.pred.idx < len(t) else r.m.start
+        on_cues = [v for w, v in mine if w == "date" and isinstance(v, DateCue) and v.role == "on"]
+        if on_cues:
+            best = min(on_cues, key=lambda c: min(abs(c.start - anchor), abs(c.end - anchor)))
+            r.occurred = best.value
+        for what, val in mine:
+            if what == "cum":
+                r.cumulative = True
+                r.since = r.since or _since_of(str(val), ref_year)
+            elif what == "hist":
+                r.historical = True
+            elif isinstance(val, DateCue):
+                if val.role == "since" and (
+                    r.cumulative or any(map(low.__contains__, _CUMULATIVE_KEYS))
+                ):
+                    r.since = r.since or val.value
+                if (
+                    val.role == "since"
+                    and r.mode == "done"
+                    and not _SUPERLATIVE.search(low[max(0, val.start - 30) : val.start])
+                ):
+                    # "more than 6,000 bodies have been repatriated since June": so far (not
+                    # "the first swap since June")
+                    r.cumulative = True
+                    r.since = r.since or val.value
+                elif val.role == "as_of":
+                    r.as_of = r.as_of or val.value
+    for r in readings:
+        if max(r.counts) > MAX_SINGLE_EXCHANGE[r.kind] and r.mode == "done":
+            r.cumulative = True
+    # "has handed over 12,000 ..., while receiving about 200": the same count so far
+    for a, b in pairwise(readings):
+        if a.cumulative and b.pred.idx > 0 and t.low[b.pred.idx - 1] == "while":
+            b.cumulative, b.since = True, b.since or a.since
+    # figures of one verb share its date and background: "230 Ukrainians and 248 Russians"
+    for r in readings:
+        for q in readings:
+            if q is not r and (q.pred.idx == r.pred.idx or _coordinated(t, q, r)):
+                r.historical = r.historical or q.historical
+                r.occurred = r.occurred or q.occurred
+    # a sentence tells of one event: figures without a date take the sentence's
+    dated = [r for r in readings if r.occurred and not r.cumulative]
+    for r in readings:
+        if r.occurred is None and not r.cumulative:
+            same = next((q for q in dated if q.historical == r.historical), None)
+            if same is not None:
+                r.occurred = same.occurred
+    for r in readings:
+        if r.mode == "done" and r.pred.perfect and offer_more:
+            r.cumulative = (
+                True  # "has handed back 5,000 ... and stands ready to deliver 2,000 more"
+            )
+        if r.cumulative:
+            r.occurred = None  # a date near a total is when it was said, or its start
+        if r.occurred and is_well_before(r.occurred, ctx.ref):
+            r.historical = True
+        if r.cumulative and r.as_of is None and r.occurred and r.occurred != r.since:
+            r.as_of = r.occurred
+
+
+_COORD = frozenset({"and", ",", "as", "well", "along", "with", "plus"})
+
+
+def _coordinated(t: Tokens, a: Reading, b: Reading) -> bool:
+    """Figures joined by "and": "230 Ukrainians and 248 Russians"."""
+    first, second = (a, b) if a.m.i0 < b.m.i0 else (b, a)
+    gap = range(first.np.end, second.m.i0)
+    return 0 < len(gap) <= 4 and all(t.low[x] in _COORD for x in gap)
+
+
+def _offer_more(t: Tokens, m: Mention) -> bool:
+    """ "... and stands ready to deliver 2,000 more": the other figure is a result so far."""
+    p = pred_before(t, m.i0)
+    if p is None or p.mode != "offer":
+        return False
+    np = noun_phrase(t, m.i1)
+    return np is not None and np.more
+
+
+# ------------------------------------------------------------------------------ attribution
+
+_ATTRIBUTION = lower_pattern(
+    r"^(?:this|that|it) was (?:reported|announced|stated|confirmed|said)|^according to|^the "
+    r"(?:information|news|data|figures?) (?:was|were|is|are)",
+)
+
+
+def _claimant(low: str, pos: int) -> Party | None:
+    """The side of the official named nearest to `pos` in lower-cased text."""
+    best: Party | None = None
+    best_d = 10**9
+    for m in CLAIMANTS.finditer(low):
+        d = abs(m.start() - pos)
+        if d < best_d:
+            best, best_d = m.lastgroup, d  # type: ignore[assignment]
+    return best
+
+
+def _claimant_for(s: Sentence, sents: list[Sentence]) -> Callable[[int], Party | None]:
+    """Position in the sentence -> the side whose official gave the figure (the sentence's
+    nearest official, else an attribution sentence right after: "This was reported by...")."""
+    low = lower_same(s.text)
+    named: list[tuple[int, Party]] = (
+        [(m.start(), m.lastgroup) for m in CLAIMANTS.finditer(low)]  # type: ignore[misc]
+        if may_name_claimant(low)
+        else []
+    )
+    fallback: Party | None = None
+    if not named:
+        nxt = sents[s.seq + 1] if s.seq + 1 < len(sents) else None
+        if nxt is not None and nxt.field == s.field:
+            nlow = lower_same(nxt.text)
+            if _ATTRIBUTION.search(nlow) and may_name_claimant(nlow):
+                fallback = _claimant(nlow, 0)
+
+    def at(pos: int) -> Party | None:
+        if not named:
+            return fallback
+        return min(named, key=lambda sp: abs(sp[0] - pos))[1]
+
+    return at
+
+
+def _categories(s: Sentence, sents: list[Sentence]) -> list[Category]:
+    texts = [s.text]
+    nxt = sents[s.seq + 1] if s.seq + 1 < len(sents) else None
+    if nxt is not None and nxt.field == s.field:
+        texts.append(nxt.text)
+    found: set[Category] = set()
+    for tx in texts:
+        for m in CATEGORY_CUES.finditer(tx.lower()):
+            found.add(m.lastgroup)  # type: ignore[arg-type]
+    return sort_categories(found)
+
+
+# ------------------------------------------------------------------------------ agreements
+
+_AGREEMENT_WORDS = re.compile(r"\b(?:agree\w*|accords?|deal|arrangements?|framework|under)\b")
+
+
+def _agreement_for(
+    text: str, dates: list[DateCue], ctx: DocContext, kind: Kind, count: int,
+    categories: list[Category], *, commitment: bool,
+) -> str | None:  # fmt: skip
+    low = text.lower()
+    named = any(map(low.__contains__, ("istanbul", "turkey", "türkiye", "geneva")))
+    pm = AGREEMENT_PLACE.search(text) if named else None
+    rm = AGREEMENT_ROUND.search(low) if "round" in low or "meeting" in low else None
+    place = pm.lastgroup if pm else None
+    round_no = ROUND_NUMBERS[rm.group("n").lower()] if rm else None
+    if commitment and place is None:
+        place, doc_round = ctx.agreement_cues()
+        round_no = round_no or doc_round
+    elif not commitment and (place is None or not _AGREEMENT_WORDS.search(low)):
+        return None
+    year = month = None
+    for c in dates:
+        if c.value and not c.relative:
+            parts = c.value.split("-")
+            if parts[0] in ("2022", "2025", "2026"):
+                year = int(parts[0])
+                month = int(parts[1]) if len(parts) > 1 else None
+                break
+    return resolve_agreement(
+        place=place, year=year, month=month, round_no=round_no, kind=kind, count=count,
+        categories=categories, ref=ctx.ref,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ sentence
+
+
+def _same_number(t: Tokens, ctx: DocContext, prev: Reading | None) -> list[Mention]:
+    """ "in exchange for the same number of Russian servicemen": a figure by reference."""
+    out: list[Mention] = []
+    for i in range(len(t) - 1):
+        if t.low[i] == "same" and t.low[i + 1] == "number":
+            value = prev.counts[-1] if prev is not None else ctx.last_count
+            if value:
+                out.append(Mention(value, i, i + 2, False, t.start[i], t.end[i + 1]))
+    return out
+
+
+def _read_all(
+    s: Sentence, t: Tokens, mentions: list[Mention], ctx: DocContext,
+    claimant: Callable[[int], Party | None],
+) -> list[Reading]:  # fmt: skip
+    readings: list[Reading] = []
+    subsets: list[Mention] = []
+    subset_end = -10
+    prev: Reading | None = None
+    for m in mentions:
+        if 0 < m.i0 - subset_end <= 2 and all(
+            t.low[x] in ("and", ",") for x in range(subset_end, m.i0)
+        ):
+            r: Reading | str | None = "subset"  # "including 12 children and 3 women"
+        else:
+            r = read_figure(t, m, prev, ctx, s.text, claimant(t.start[m.i0]))
+        if r == "subset":
+            subsets.append(m)
+            np = noun_phrase(t, m.i1)
+            subset_end = np.end if np is not None else m.i1
+        elif isinstance(r, Reading):
+            readings.append(r)
+            prev = r
+    for m in _same_number(t, ctx, prev) if "same number" in s.text else ():
+        r = read_figure(t, m, prev, ctx, s.text, claimant(t.start[m.i0]))
+        if isinstance(r, Reading):
+            readings.append(r)
+    if len(subsets) >= 2:
+        # "Among those freed were eight civilians and 76 servicemen": a split of the whole
+        # into military and civilians is recorded part by part
+        split: list[Reading] = []
+        for m in subsets:
+            r = read_figure(t, m, None, ctx, s.text, None, allow_subset=True)
+            if isinstance(r, Reading) and r.np.kind in ("pows", "civilians"):
+                split.append(r)
+        if {r.kind for r in split} == {"pows", "civilians"}:
+            whole = ctx.side_of_count.get(sum(r.counts[0] for r in split))
+            for r in split:
+                if not r.explicit_side and whole:
+                    r.sides = [whole] * len(r.sides)
+            readings.extend(split)
+    return readings
+
+
+def sentence_facts(
+    s: Sentence, sents: list[Sentence], ctx: DocContext, *, dated: bool = True
+) -> list[AnyFact]:
+    """Exchange, total and commitment facts of one sentence (`dated`: whether it may hold a
+    date cue; False skips the date reader)."""
+    text = s.text
+    if outside_exchange(text.lower()) or other_exchange(text):
+        return []
+    t = tokenize(text)
+    mentions = find_mentions(t)[:MAX_FIGURES_PER_SENTENCE]
+    if not mentions and "same" not in text:
+        return []
+    claimant = _claimant_for(s, sents)
+    readings = _read_all(s, t, mentions, ctx, claimant)
+    if not readings:
+        return []
+    dates = find_dates(text, ctx.ref) if dated else []
+    _apply_cues(text, t, mentions, readings, dates, ctx)
+    out: list[AnyFact] = []
+    ev = evidence(s)
+    for r in readings:
+        approx = r.m.approx
+        claimed = claimant(t.start[r.m.i0])
+        if r.mode == "commit":
+            cats = _categories(s, sents)
+            agreement = _agreement_for(text, dates, ctx, r.kind, r.counts[0], cats, commitment=True)
+            found = {x.lastgroup for x in MEDIATORS.finditer(text)}
+            meds: list[Mediator] = sorted(
+                {*(g for g in MEDIATOR_CODES if g in found), *agreement_mediators(agreement)}
+            )
+            out.append(
+                CommitmentFact(
+                    kind=r.kind,
+                    count=r.counts[0],
+                    agreement=agreement,
+                    approximate=approx,
+                    per_side=r.per_side,
+                    categories=cats,
+                    mediators=meds,
+                    evidence=ev,
+                )
+            )
+            continue
+        agreement = (
+            None
+            if r.cumulative
+            else _agreement_for(text, dates, ctx, r.kind, r.counts[0], [], commitment=False)
+        )
+        for side, count in zip(r.sides, r.counts, strict=True):
+            if r.cumulative:
+                out.append(
+                    TotalFact(
+                        kind=r.kind,
+                        received_by=side,
+                        count=count,
+                        as_of=r.as_of,
+                        since=r.since,
+                        approximate=approx,
+                        claimed_by=claimed,
+                        evidence=ev,
+                    )
+                )
+            else:
+                out.append(
+                    ExchangeFact(
+                        kind=r.kind,
+                        received_by=side,
+                        count=count,
+                        occurred=r.occurred,
+                        historical=r.historical,
+                        approximate=approx,
+                        agreement=agreement,
+                        claimed_by=claimed,
+                        evidence=ev,
+                    )
+                )
+        if r.explicit_side and len(r.sides) == 1 and r.sides[0] is not None:
+            ctx.last_side[r.kind] = r.sides[0]
+            ctx.last_any_side = r.sides[0]
+            ctx.side_of_count.setdefault(r.counts[0], r.sides[0])
+        ctx.last_kind = r.kind
+        ctx.last_count = r.counts[-1]
+    return out
+
+
+# ------------------------------------------------------------------------------ suspensions
+
+_STALL = lower_pattern(
+    r"\b(?:no (?:new |more |further )?(?:prisoner |pow |body )?(?:exchanges|swaps|repatriations)"
+    r" (?:have|has|had) (?:taken place|been (?:held|carried out)|happened)"
+    r"|delay(?:ed|s|ing)? (?:the |further |new )?(?:prisoner |pow )?(?:exchanges?|swaps?)"
+    r"|suspen(?:d|ds|ded|ding|sion)|halt(?:ed|s|ing)?|stall(?:ed|s|ing)?|paus(?:e|ed|es|ing)"
+    r"|postpon(?:e|ed|es|ing|ement)|froze|frozen|freez(?:e|es|ing)|on hold|disrupt(?:ed|s|ion)?"
+    r"|broke down|collapsed|blocked|derailed|stopped|ceased|at a standstill|deadlocked"
+    r"|called off|cancell?ed)\b",
+)
+# A stall verb reporting an event (dated by any cue of the sentence), not a state.
+_STALL_EVENT = lower_pattern(
+    r"^(?:suspended|halted|postponed|froze|stopped|ceased|called off|cancell?ed|derailed"
+    r"|broke down|collapsed|blocked|disrupted|put on hold)$",
+)
+_EXCH_NOUN = lower_pattern(
+    r"\b(?<!in )(?:(?:prisoner|pow|prisoner-of-war|body|bodies)[- ]?)?(?:exchanges?|swaps?|"
+    r"repatriations?|handovers?|exchange process|transfers? of (?:bodies|remains|prisoners))\b",
+)
+_RESUME = lower_pattern(
+    r"\b(?:resum(?:e|ed|es|ing|ption)|restart(?:ed|s)?|renewed"
+    r"|first (?:[\w-]+ ){0,4}?(?:exchange|swap|repatriation|handover)s? since"
+    r"|first (?:[\w-]+ ){0,4}?(?:exchange|swap|repatriation|handover)s?\b[^.;]{0,60}?"
+    r"\b(?:in|for|after) (?:more than |over |almost |nearly |a |the )?"
+    r"(?:[\w-]+[- ])?(?:months?|weeks?|years?|pause|break|suspension)"
+    r"|after a (?:[\w-]+[- ])?(?:month|week|year)s?[- ](?:long )?"
+    r"(?:pause|break|hiatus|gap|lull|halt)"
+    r"|ended (?:a|the) (?:[\w-]+[- ])?(?:pause|break|hiatus|freeze))\b",
+)
+_HYPOTHETICAL = lower_pattern(
+    r"\b(?:could|might|may|would|threaten\w*|warn\w*|risk\w*|if|unless|open to|ready to"
+    r"|den(?:y|ied|ies|ying)|rejected|dismissed"
+    r"|willing to|prepared to|plan\w*|hope\w*|want\w*|call\w* for|urge\w*|agree\w* to|aim\w*"
+    r"|not (?:been )?(?:suspended|halted|stopped|frozen)|never (?:suspended|stopped)"
+    r"|no longer (?:suspended|frozen|on hold))\b",
+)
+
+
+# Substrings without which a sentence reports no suspension or resumption.
+_STATE_KEYS = (
+    "suspen", "halt", "stall", "paus", "postpon", "froze", "freez", "hold", "disrupt", "broke",
+    "collapse", "block", "derail", "stopped", "ceased", "standstill", "deadlock", "called off",
+    "cancel", "resum", "restart", "renewed", "first", "after a", "ended", "delay", "no ",
+)  # fmt: skip
+
+
+def _kind_near(low: str, pos: int) -> Kind:
+    best: Kind = "pows"
+    best_d = 10**9
+    for m in KIND_HINT.finditer(low):
+        d = abs(m.start() - pos)
+        if d < best_d and m.lastgroup in KIND_GROUPS:
+            best, best_d = m.lastgroup, d
+    return best
+
+
+_STATE_BEFORE = re.compile(r"\b(?:remain\w*|been|are|is|currently|still)\s+$")
+
+
+def _month(value: str | None) -> str | None:
+    return value[:7] if value else None
+
+
+def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
+    """Suspension and resumption facts of one sentence."""
+    text = s.text
+    low = lower_same(text)
+    if not any(map(low.__contains__, _STATE_KEYS)) or other_exchange(text):
+        return []
+    ex = _EXCH_NOUN.search(low)
+    if ex is None:
+        return []
+    ev = evidence(s)
+    rm = _RESUME.search(low)
+    if (
+        rm is not None
+        and not _HYPOTHETICAL.search(low[max(0, rm.start() - 40) : rm.start()])
+        and not _HISTORICAL.search(low)
+    ):
+        on = next((c.value for c in find_dates(text, ctx.ref) if c.role == "on" and c.value), None)
+        return [ResumptionFact(kind=_kind_near(low, ex.start()), on=on, evidence=ev)]
+    sm = _STALL.search(low)
+    if sm is None or abs(sm.start() - ex.start()) > 80:
+        return []
+    if _HYPOTHETICAL.search(low[max(0, sm.start() - 70) : sm.end()]):
+        return []
+    since = None
+    dates = find_dates(text, ctx.ref)
+    event = _STALL_EVENT.match(" ".join(sm.group().split())) is not None or (
+        low[max(0, sm.start() - 4) : sm.start()] == "put "
+    )
+    state = _STATE_BEFORE.search(low[max(0, sm.start() - 20) : sm.start()])
+    for c in dates:
+        if c.value and c.role == "since":
+            since = c.value
+            break
+    if since is None and event and not state:
+        after = [c for c in dates if c.value and c.role == "on" and c.start >= sm.start()]
+        anyc = [c for c in dates if c.value and c.role == "on"]
+        picks = after or anyc
+        since = picks[0].value if picks else None
+    since = _month(since or duration_start(low, ctx.ref))
+    return [
+        SuspensionFact(
+            kind=_kind_near(low, ex.start()),
+            since=since,
+            claimed_by=_claimant(low, sm.start()),
+            evidence=ev,
+        )
+    ]

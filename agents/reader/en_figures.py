@@ -1,0 +1,841 @@
+"""One English figure in its window of tokens: whose people it counts, which verb governs it,
+and who received them.
+
+A figure is read from: the noun phrase after it (bodies, prisoners, civilians; nationality),
+the verb before it (or after it, when the figure is the subject: "130 people returned"), the
+words qualifying that verb (offered, agreed, postponed, not), the subject of the verb, the
+destination or origin after it ("to Ukraine", "from Russian captivity"). Every scan is bounded
+by a fixed number of tokens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agents.reader.en_lexicon import (
+    AGENT_NOUNS,
+    AGENTS,
+    AGREEMENT_PLACE,
+    AGREEMENT_ROUND,
+    APPROX_1,
+    AUX,
+    CASUALTY,
+    CIVILIAN_HEADS,
+    COMMIT,
+    COPULA,
+    COUNTERPART_HEADS,
+    EACH,
+    EVENT_PLURAL,
+    EVENT_SINGULAR,
+    EXCHANGE,
+    FORCIBLE,
+    GENERIC_HEADS,
+    GIVE,
+    HELD_UP,
+    HOLDING,
+    KIND_GROUPS,
+    KIND_HINT,
+    LISTS,
+    NATIONALITY,
+    NEEDS_BACK,
+    NEGATION,
+    NONPERSON_HINT,
+    NOT_RETURNED,
+    NP_BREAK,
+    NP_MODIFIERS,
+    OFFER,
+    PAIR_CUES,
+    PARTY_ADJ,
+    PLACE_SIDE,
+    POW_HEADS,
+    PREDICATES,
+    RECEIVE,
+    REGION_SIDE,
+    REMAINS_HEADS,
+    REMAINS_MODS,
+    REQUESTS,
+    ROUND_NUMBERS,
+    SECURED,
+    STILL_HELD,
+    SUBSET,
+)
+from agents.reader.en_tokens import Mention, N, P, Tokens, W
+from schemas.common import Kind, Party
+
+PredClass = Literal["receive", "give", "return", "exchange"]
+Mode = Literal["done", "offer", "commit", "neg"]
+Side = Party | None
+Agent = Party | Literal["each", "joint"] | None
+
+STOP_PUNCT = frozenset(".;:!?()[]")
+_QUOTES = frozenset("'\"‘’“”«»")
+_CLAUSE_WORDS = frozenset({"while", "whereas", "but", "although", "though", "however", "yet"})
+_NOT_AGENT_BEFORE = frozenset({"to", "from", "with", "for", "between", "by", "against", "of", "in"})
+_BACK_WINDOW = 14
+_FWD_WINDOW = 18
+_MAX_NP_WORDS = 9
+
+
+def other(p: Party) -> Party:
+    return "RU" if p == "UA" else "UA"
+
+
+@dataclass(slots=True)
+class DocContext:
+    """What earlier sentences of the item established (last side and kind, last figure) and
+    the item's agreement cues (venue, round), read once."""
+
+    ref: dt.date | None
+    full_text: str
+    last_side: dict[str, Party] = field(default_factory=dict)
+    last_any_side: Party | None = None
+    last_kind: Kind | None = None
+    last_count: int | None = None
+    side_of_count: dict[int, Party] = field(default_factory=dict)
+    _agreement_cues: tuple[str | None, int | None] | None = None
+
+    def agreement_cues(self) -> tuple[str | None, int | None]:
+        if self._agreement_cues is None:
+            low = self.full_text.lower()
+            named = any(map(low.__contains__, ("istanbul", "turkey", "türkiye", "geneva")))
+            pm = AGREEMENT_PLACE.search(self.full_text) if named else None
+            rm = AGREEMENT_ROUND.search(low) if "round" in low or "meeting" in low else None
+            self._agreement_cues = (
+                pm.lastgroup if pm else None,
+                ROUND_NUMBERS[rm.group("n").lower()] if rm else None,
+            )
+        return self._agreement_cues
+
+
+@dataclass(slots=True)
+class Pred:
+    cls: PredClass
+    idx: int
+    mode: Mode
+    perfect: bool = False  # "has returned": a result so far
+
+
+REJECT = Pred("exchange", -1, "neg")
+_VERBISH = PREDICATES | {"way"}  # words pred_class may accept
+
+
+@dataclass(slots=True)
+class NounPhrase:
+    end: int
+    kind: Kind | None = None
+    person: bool = False
+    generic: bool = False
+    counterpart: bool = False
+    nat: set[Party] = field(default_factory=set)
+    our: bool = False
+    own: bool = False  # "its", "their": the subject's own people
+    event_idx: int | None = None
+    each: bool = False  # "1,000 each", "157 from each side"
+    both: bool = False  # "from both sides": a combined figure
+    more: bool = False
+
+
+@dataclass(slots=True)
+class Reading:
+    m: Mention
+    kind: Kind
+    sides: list[Side]
+    counts: list[int]
+    mode: Mode
+    pred: Pred
+    np: NounPhrase
+    per_side: bool
+    explicit_side: bool
+    historical: bool = False
+    cumulative: bool = False
+    occurred: str | None = None
+    since: str | None = None
+    as_of: str | None = None
+
+
+# ------------------------------------------------------------------------------ noun phrase
+
+_PERSON_WORDS = (
+    REMAINS_HEADS | POW_HEADS | CIVILIAN_HEADS | GENERIC_HEADS | COUNTERPART_HEADS
+    | frozenset(NATIONALITY) | REMAINS_MODS | NP_MODIFIERS
+    | frozenset({"more", "further", "additional", "another", "the", "our", "its", "their"})
+)  # fmt: skip
+_PERSON_HEADS = REMAINS_HEADS | POW_HEADS | CIVILIAN_HEADS | GENERIC_HEADS | {"war"}
+
+
+def _may_modify(w: str) -> bool:
+    """Whether an unknown word can stand before the head noun: participles ("detained"),
+    compounds ("long-held"), adverbs, nationality-like adjectives."""
+    return w in _PERSON_WORDS or w.endswith(("ed", "ly", "ian")) or "-" in w
+
+
+def noun_phrase(t: Tokens, k: int) -> NounPhrase | None:
+    """The people counted by a figure whose tokens end at k; None when they are not people
+    ("12 drones", "the two countries", "three swaps")."""
+    np = NounPhrase(end=k)
+    n = len(t)
+    words: list[tuple[int, str]] = []
+    j = k
+    while j < n and len(words) < _MAX_NP_WORDS:
+        kd, w = t.kind[j], t.low[j]
+        if kd == P:
+            if w in _QUOTES:
+                j += 1
+                continue
+            break
+        if kd != W:
+            break
+        if w == "of":
+            nxt = t.low[j + 1] if j + 1 < n else ""
+            if not words:
+                if nxt in ("them", "whom", "those", "these", "which"):
+                    return None  # "five of them": a part of something
+                if nxt in ("our", "its", "their", "the") or (j > 0 and t.low[j - 1] == "number"):
+                    j += 1
+                    continue
+                break
+            if words[-1][1] in _PERSON_HEADS or words[-1][1] in COUNTERPART_HEADS:
+                words.append((j, w))
+                j += 1
+                continue
+            break
+        if w == "and" and words and words[-1][1] in NATIONALITY:
+            if j + 1 < n and t.low[j + 1] in NATIONALITY:
+                words.append((j, w))
+                j += 1
+                continue
+            break
+        if w in EVENT_SINGULAR or w in EVENT_PLURAL:
+            words.append((j, w))
+            j += 1
+            break
+        if w in NP_BREAK or (w.endswith("ing") and len(w) >= 5):
+            break
+        words.append((j, w))
+        j += 1
+    np.end = j
+    remains_mark = False
+    after_of = False
+    for idx, w in words:
+        if w == "of":
+            after_of = True
+            continue
+        if w in EVENT_PLURAL and not after_of:
+            return None  # "three swaps": a count of events
+        if w in EVENT_SINGULAR:
+            if not after_of:
+                np.event_idx = idx
+            break
+        if not np.person and (w in NONPERSON_HINT or not _may_modify(w)):
+            return None
+        if w in NATIONALITY:
+            np.nat.add(NATIONALITY[w])
+        if w in REGION_SIDE and after_of:
+            np.nat.add(REGION_SIDE[w])
+        if w == "our":
+            np.our = True
+        elif w in ("its", "their"):
+            np.own = True
+        if w in ("more", "further", "additional", "another"):
+            np.more = True
+        if w in REMAINS_HEADS:
+            remains_mark = True
+            np.person = True
+        elif w in REMAINS_MODS:
+            remains_mark = True
+            if w in ("dead", "fallen", "deceased"):
+                np.person = True
+        elif w in CIVILIAN_HEADS:
+            if np.kind != "civilians" and not (np.kind == "pows" and w == "civilian"):
+                np.kind = "civilians"
+            np.person = True
+        elif w in POW_HEADS:
+            if np.kind is None:
+                np.kind = "pows"
+            np.person = True
+        elif w in COUNTERPART_HEADS:
+            np.counterpart = True
+            np.person = True
+        elif w in GENERIC_HEADS:
+            np.generic = True
+            np.person = True
+    if remains_mark and np.person:
+        np.kind = "remains"
+    if np.kind is not None:
+        np.generic = False
+    elif np.person and not np.counterpart:
+        np.generic = True
+    # "1,000 each", "157 from each side", "205 going each way", "from both sides"
+    for x in range(np.end, min(n, np.end + 4)):
+        w = t.low[x]
+        if (t.kind[x] == P and w in STOP_PUNCT) or t.kind[x] == N:
+            break  # (another figure's "each" is its own)
+        if w in EACH and not (x + 1 < n and t.low[x + 1] == "other"):
+            np.each = True
+            break
+        if w == "per" and x + 1 < n and t.low[x + 1] == "side":
+            np.each = True
+            break
+        if w == "both" and x + 1 < n and t.low[x + 1] in ("sides", "parties"):
+            np.both = True
+            break
+    return np
+
+
+# ------------------------------------------------------------------------------ verbs
+
+
+def pred_class(t: Tokens, j: int) -> PredClass | None:
+    """The class of the verb (or verbal noun) at token j, if it is one of ours."""
+    w = t.low[j]
+    n = len(t)
+    if w not in PREDICATES:
+        if w == "way" and j >= 2 and t.low[j - 2] == "on":  # "on their way home"
+            return "return"
+        return None
+    nxt = t.low[j + 1] if j + 1 < n else ""
+    prv = t.low[j - 1] if j > 0 else ""
+    if w in EXCHANGE:
+        if prv == "in" and nxt in ("for", "of"):
+            return None  # "in exchange for": a pairing, not a verb
+        return "exchange"
+    if w in NEEDS_BACK:
+        if w.startswith(("bring", "brought")):
+            # "brought 31 children home" is a return too
+            if not any(t.low[x] in ("back", "home") for x in range(j + 1, min(n, j + 6))):
+                return None
+        elif nxt not in ("back", "home"):
+            return None
+    if w in ("return", "returns") and prv == "in":
+        return None  # "in return": said of the other side's part
+    if w == "free" and nxt in ("of", "from", "to"):
+        return None
+    if w in RECEIVE:
+        return "receive"
+    if w in GIVE:
+        if w == "sent" and nxt not in ("back", "home", "to"):
+            return None
+        if any(t.low[x] in SECURED for x in range(max(0, j - 3), j)):
+            return "receive"  # "secured the release of 215"
+        if nxt == "of" or prv in ("the", "a", "completing", "completed", "complete"):
+            return "return"  # a noun: "the release of", "completing transfer of"
+        return "give"
+    return "return"
+
+
+def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
+    """What qualifies the verb at j: offered / planned, agreed, negated or held up, or done;
+    and whether it is a perfect ("has returned")."""
+    perfect = False
+    infinitive = j > 0 and t.low[j - 1] == "to"
+    window = 10 if infinitive else 4
+    mode: Mode = "done"
+    will = False
+    bilateral = False
+    for x in range(j - 1, max(-1, j - 1 - window), -1):
+        kd, w = t.kind[x], t.low[x]
+        if kd == P:
+            if w in STOP_PUNCT or (w == "," and not infinitive):
+                break
+            continue
+        if x < j - 1 and pred_class(t, x) is not None:
+            break
+        if j - x <= 3 and (w in NEGATION or w.endswith("n't") or w in FORCIBLE):
+            return "neg", perfect
+        if w in HELD_UP:
+            return "neg", perfect  # "postponed the exchange of", "blocking the return of"
+        if infinitive and x == j - 2 and w in ("was", "were", "is", "are", "am"):
+            return "offer", perfect  # "she was to bring her son back": a plan
+        if w in ("has", "have") and j - x <= 3:
+            perfect = True
+        if w in ("sides", "parties", "both", "each"):
+            bilateral = True
+        if mode == "done" and not will:
+            if w in OFFER:
+                mode = "offer"
+            elif w in COMMIT:
+                mode = "commit"
+            elif w == "will":
+                will = True
+            elif w == "be" and x >= 1 and t.low[x - 1] == "to" and j - x <= 2:
+                mode = "offer"  # "were to be exchanged": a plan
+    if will:
+        # "the sides will exchange 1,200": agreed; "Russia will hand over": an announcement
+        mode = "commit" if bilateral else "offer"
+    return mode, perfect
+
+
+def pred_before(t: Tokens, i0: int) -> Pred | None:
+    for x in range(i0 - 1, max(-1, i0 - 1 - _BACK_WINDOW), -1):
+        kd, w = t.kind[x], t.low[x]
+        if kd == P:
+            if w in STOP_PUNCT:
+                return None
+            if w == "," and x + 1 < len(t) and t.low[x + 1] in ("and", "which", "who"):
+                return None
+            continue
+        if kd != W:
+            continue
+        if w in _CLAUSE_WORDS:
+            return None
+        if w in HOLDING:
+            return REJECT  # "Russia is holding more than 10,000 Ukrainians"
+        if w not in _VERBISH:
+            continue
+        cls = pred_class(t, x)
+        if cls is not None:
+            mode, perfect = mode_before(t, x)
+            return Pred(cls, x, mode, perfect)
+    return None
+
+
+def pred_after(t: Tokens, k: int) -> Pred | None:
+    """A verb after the noun phrase ("130 people returned", "106 soldiers were returned");
+    `REJECT` when the people were killed, abducted or are still held. A relative clause
+    ("who had been taken to Ukraine") is read through."""
+    n = len(t)
+    aux = False
+    rel = False
+    for x in range(k, min(n, k + _FWD_WINDOW)):
+        kd, w = t.kind[x], t.low[x]
+        if kd == P:
+            if w in STOP_PUNCT:
+                return None
+            if w == ",":
+                rel = aux = False  # a relative clause ends
+            continue
+        if kd == N and not (len(w) == 4 and w.startswith(("19", "20"))):
+            if x > k and (t.low[x - 1] in ("and", ",") or t.low[x - 1] in SUBSET):
+                continue  # "230 Ukrainians and 248 Russians were freed", "including 33 ..."
+            return None  # another figure: its own verb
+        if w in ("who", "which", "that"):
+            rel = True  # "who had been taken to Ukraine ...": read through
+            continue
+        if kd != W:
+            continue
+        if x == k and w in CASUALTY:
+            return REJECT
+        if w in STILL_HELD and not rel:
+            return REJECT
+        cls = pred_class(t, x) if w in _VERBISH else None
+        if cls is not None:
+            before = [t.low[y] for y in range(max(k, x - 3), x)]
+            if before and (
+                before[-1] in ("to", "will", "would")
+                or before[-2:] == ["to", "be"]
+                or any(b in OFFER for b in before)
+                or before[-2:-1] in (["will"], ["would"])
+            ):
+                return Pred(cls, x, "offer")  # "to be handed over", "are expected to return"
+            if any(b in NEGATION or b.endswith("n't") for b in before):
+                return Pred(cls, x, "neg")
+            # "have been repatriated": a result so far
+            return Pred(cls, x, "done", perfect="have" in before or "has" in before)
+        if w in AUX:
+            aux = True
+            continue
+        if not rel and ((w in NOT_RETURNED and aux) or w in ("fled", "died", "disappeared")):
+            return REJECT
+    return None
+
+
+def _immediate(t: Tokens, np_end: int, p: Pred) -> bool:
+    """Whether the verb follows the noun phrase directly (maybe after auxiliaries): then the
+    figure is its subject ("three children went back", "106 soldiers were returned")."""
+    return all(t.low[x] in AUX or t.low[x] in ("also", "all", "now") for x in range(np_end, p.idx))
+
+
+# ------------------------------------------------------------------------------ sides
+
+
+def _agent(t: Tokens, j: int) -> Agent:
+    """The subject of the verb at j: the nearest party word before it that is not the object
+    of a preposition ("to the Ukrainian side", "with Russia")."""
+    for x in range(j - 1, max(-1, j - 10), -1):
+        kd, w = t.kind[x], t.low[x]
+        if kd == P:
+            if w in STOP_PUNCT:
+                return None
+            continue
+        if w in ("that", "whereas", "but", "when", "who", "which"):
+            return None
+        if w == "while" and x < j - 1:
+            return None  # "..., while receiving about 200": the same subject, read on
+        if w == "each" and (x == j - 1 or t.low[x + 1] in ("side", "party")):
+            return "each"
+        if w in ("sides", "parties") and t.low[x - 1] != "each":
+            return "joint"
+        if w in AGENTS or (w in PARTY_ADJ and x + 1 < len(t) and t.low[x + 1] in AGENT_NOUNS):
+            # "to the Ukrainian side", "with Russia": objects, not subjects ("with Kyiv
+            # receiving 503" is a subject: right before its verb)
+            subject = x == j - 1 and t.low[j].endswith("ing")
+            if not subject and any(t.low[y] in _NOT_AGENT_BEFORE for y in range(max(0, x - 2), x)):
+                continue
+            if x >= 2 and t.low[x - 1] == "and" and t.low[x - 2] in AGENTS:
+                return "joint"  # "Russia and Ukraine exchanged"
+            return AGENTS.get(w) or PARTY_ADJ[w]
+    return None
+
+
+def _agent_after(t: Tokens, j: int) -> Party | None:
+    """ "were handed over by Russia": the party after "by"."""
+    for x in range(j + 1, min(len(t), j + 4)):
+        if t.low[x] == "by":
+            return _place(t, x + 1)
+    return None
+
+
+def _place(t: Tokens, x: int) -> Party | None:
+    n = len(t)
+    if x < n and t.low[x] == "the":
+        x += 1
+    if x >= n:
+        return None
+    w = t.low[x]
+    if w in PLACE_SIDE:
+        return PLACE_SIDE[w]
+    head = w.split("-")[0]  # "ukraine-controlled", "russian-occupied"
+    if head != w and head in PLACE_SIDE:
+        return "UA" if w.endswith(("occupied", "held")) and head == "russian" else PLACE_SIDE[head]
+    return None
+
+
+def _destination(
+    t: Tokens, a: int, b: int
+) -> Party | Literal["home", "people_ru", "people_ua"] | None:
+    """Where the people went, from tokens [a, b): "to Ukraine", "home", "from Russian
+    captivity", "from occupied territory"; "from the Kursk region" says whose people they are."""
+    n = len(t)
+    towards = False
+    for x in range(a, min(b, n)):
+        kd, w = t.kind[x], t.low[x]
+        if kd == N and x > a and t.low[x - 1] in ("and", ","):
+            continue  # "2,080 soldiers and 230 civilians from Russian captivity"
+        if (kd == P and w in STOP_PUNCT) or kd == N or w in _CLAUSE_WORDS:
+            return None
+        if w == "to" or w == "back":
+            towards = True
+            p = _place(t, x + 1)
+            if p:
+                return p
+        elif w == "in" and towards:
+            p = _place(t, x + 1)
+            if p:
+                return p
+        elif w == "from":
+            y = x + 1
+            if y < n and t.low[y] == "the":
+                y += 1
+            nxt = t.low[y] if y < n else ""
+            if nxt in REGION_SIDE:
+                return "people_ru" if REGION_SIDE[nxt] == "RU" else "people_ua"
+            if nxt in ("occupied", "occupation", "temporarily"):
+                return "UA"
+            p = _place(t, x + 1)
+            if p:
+                return p if t.low[y].endswith(("occupied", "held")) else other(p)
+        elif w == "home":
+            return "home"
+    return None
+
+
+def _deported_by_russia(t: Tokens, a: int, b: int) -> bool:
+    for x in range(a, min(b, len(t))):
+        if t.low[x] in ("deported", "abducted", "kidnapped", "removed", "taken"):
+            for y in range(x + 1, min(len(t), x + 4)):
+                if t.low[y] in ("russia", "russians", "moscow", "russian"):
+                    return True
+    return False
+
+
+def _between_sides(t: Tokens, a: int, b: int) -> bool:
+    """ "between Russia and Ukraine", "between the two countries": a combined figure."""
+    for x in range(max(0, a), min(b, len(t))):
+        if t.low[x] == "between":
+            w = t.low[x + 1 : x + 5]
+            if any(v in AGENTS or v in ("two", "sides", "countries", "parties") for v in w):
+                return True
+    return False
+
+
+def _in_return(t: Tokens, a: int, b: int) -> bool:
+    """ "In return, 95 prisoners were handed over": the other side's part."""
+    for x in range(max(0, a), min(b, len(t))):
+        if (
+            t.low[x] in ("return", "exchange")
+            and x > 0
+            and t.low[x - 1] == "in"
+            and not (x + 1 < len(t) and t.low[x + 1] in ("for", "of"))
+        ):
+            return True
+    return False
+
+
+def _sides(
+    t: Tokens,
+    m: Mention,
+    np: NounPhrase,
+    pred: Pred,
+    after_pred: bool,
+    ctx: DocContext,
+    kind: Kind,
+    claimant: Party | None,
+) -> tuple[list[Side], bool]:
+    """Receiving side(s) of a figure, and whether the text said it (not the context)."""
+    n = len(t)
+    if m.pair:
+        return ["UA", "RU"], True
+    agent: Agent = _agent(t, pred.idx) if not after_pred else _agent_after(t, pred.idx)
+    # elliptical subject right before the figure: "..., Russia 19"
+    if m.i0 >= 1 and t.low[m.i0 - 1] in AGENTS and pred.idx < m.i0 - 1:
+        agent = AGENTS[t.low[m.i0 - 1]]
+    if np.each or (agent == "each" and not np.nat):
+        return ["UA", "RU"], True
+    if np.both:
+        return [None], True
+    if len(np.nat) == 1:
+        return [next(iter(np.nat))], True
+    if len(np.nat) > 1:
+        return [None], True
+    if np.own:
+        # "Russia received 95 of its servicemen", "Russia said 49 of its servicemen had been
+        # returned": the subject's own people
+        owner = agent if agent in ("UA", "RU") else _agent(t, m.i0)
+        if owner in ("UA", "RU"):
+            return [owner], True
+    lo = min(pred.idx, m.i0)
+    hi = max(pred.idx, np.end)
+    if pred.cls == "exchange" and _between_sides(t, lo - 2, min(n, hi + 8)):
+        return [None], True
+    if _deported_by_russia(t, np.end, min(n, np.end + 8)):
+        return ["UA"], True
+    dest_from = pred.idx + 1 if after_pred else np.end
+    dest = _destination(t, dest_from, dest_from + 8)
+    if dest is None and not after_pred and pred.idx + 1 < m.i0:
+        dest = _destination(t, pred.idx + 1, m.i0)
+    if not np.person:
+        # "the total number of Ukrainians returned to 3,210": the people named before
+        for x in range(m.i0 - 1, max(-1, m.i0 - 9), -1):
+            if t.low[x] in ("ukrainians", "russians"):
+                return [NATIONALITY[t.low[x]]], True
+    if dest == "people_ru":
+        return ["RU"], True
+    if dest == "people_ua":
+        return ["UA"], True
+    if dest in ("UA", "RU"):
+        return [dest], True
+    if np.our and claimant:
+        return [claimant], True
+    if agent == "joint":
+        return [None], True
+    if agent in ("UA", "RU"):
+        if pred.cls == "receive":
+            return [agent], True
+        if pred.cls == "give":
+            return [other(agent)], True
+        if pred.cls == "return":
+            # "Russia returned the bodies" (handed back) and "Ukraine returned the bodies of
+            # its defenders" (brought back): either way Ukraine's people, in these reports
+            return ["UA"], True
+    if dest == "home":
+        return ["UA"], True
+    if pred.cls == "exchange" or any(
+        t.low[x] in ("exchange", "swap") and t.low[x - 1] != "in"
+        for x in range(pred.idx + 1, min(n, pred.idx + 6))
+    ):
+        return [None], False  # "410 prisoners were freed in a mutual exchange": both sides
+    if _in_return(t, max(0, lo - 6), lo):
+        last = ctx.last_side.get(kind)
+        if last:
+            return [other(last)], False
+    if claimant and pred.cls in ("give", "return"):
+        return [claimant], False  # "Kyiv says 189 prisoners freed"
+    last = ctx.last_side.get(kind)
+    if last:
+        return [last], False
+    if pred.cls in ("return", "receive"):
+        return ["UA"], False
+    return [None], False
+
+
+# ------------------------------------------------------------------------------ one figure
+
+
+def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other"] | None:
+    """Subsets ("including 12 children"), lists, requests, negated figures ("not 33"), parts
+    of a frame ("the first stage of the 1,000-for-1,000 exchange")."""
+    x = i0 - 1
+    while x >= 0 and (t.low[x] in APPROX_1 or t.low[x] in ("than", "least", "as", "many", "to")):
+        x -= 1
+    for y in range(x, max(-1, x - 4), -1):
+        w = t.low[y]
+        if t.kind[y] == P and w in STOP_PUNCT:
+            break
+        d = x - y
+        if (d <= 2 and w in SUBSET) or (d == 3 and w in ("among", "amongst")):
+            return "subset"  # "including 12 children", "among those freed were eight"
+        if d <= 2 and (w in LISTS or w in REQUESTS):
+            return "other"
+        if (
+            d <= 1
+            and w in ("not", "no", "never")
+            and not (y + 1 < len(t) and t.low[y + 1] in ("fewer", "less", "more"))
+        ):
+            return "other"
+        if d <= 2 and w == "of" and y > 0 and t.low[y - 1] in ("stage", "phase", "part", "wave"):
+            return "other"
+    return None
+
+
+def _pair_cue(t: Tokens, i0: int) -> bool:
+    x = i0 - 1
+    while x >= 0 and (
+        t.low[x] in APPROX_1 or t.low[x] in ("than", "least", "more", "some", "the", "a")
+    ):
+        x -= 1
+    return x >= 0 and (
+        t.low[x] in PAIR_CUES or (t.low[x] == "return" and x >= 1 and t.low[x - 1] == "in")
+    )
+
+
+def _remains_before(t: Tokens, i0: int) -> bool:
+    """ "the bodies of 909 ...", "remains of another 58"."""
+    for x in range(i0 - 1, max(-1, i0 - 5), -1):
+        if t.low[x] == "of" and x >= 1 and t.low[x - 1] in ("bodies", "remains", "body"):
+            return True
+    return False
+
+
+_PART_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\b[\w ,]*$")
+
+
+def _generic_kind(text: str, pos: int, ctx: DocContext) -> Kind:
+    """Kind of "people", "Ukrainians", a bare figure: bodies if the sentence speaks of them,
+    prisoners if it speaks of an exchange or captivity, else the nearest hint or the item's."""
+    best: Kind | None = None
+    best_d = 10**9
+    exchange_talk = False
+    low = text.lower()
+    for m in KIND_HINT.finditer(low):
+        g = m.lastgroup
+        if g == "remains":
+            return "remains"
+        if g == "pows" or g == "swap":
+            exchange_talk = True
+        if g == "civilians" and _PART_BEFORE.search(low, max(0, m.start() - 24), m.start()):
+            exchange_talk = True  # "84 Ukrainians, including 33 civilians": a mixed group
+            continue
+        d = abs(m.start() - pos)
+        if g in KIND_GROUPS and d < best_d:
+            best, best_d = g, d
+    if exchange_talk:
+        return "pows"
+    return best or ctx.last_kind or "pows"
+
+
+def read_figure(
+    t: Tokens,
+    m: Mention,
+    prev: Reading | None,
+    ctx: DocContext,
+    text: str,
+    claimant: Party | None,
+    *,
+    allow_subset: bool = False,
+) -> Reading | Literal["subset"] | None:
+    """The reading of figure `m`, None when it is not a count of people returned or agreed,
+    "subset" when it is a part ("including 12 children")."""
+    blocked = blocked_before(t, m.i0)
+    if blocked == "other" or (blocked == "subset" and not allow_subset):
+        return blocked if blocked == "subset" else None
+    np = noun_phrase(t, m.i1)
+    if np is None:
+        return None
+    n = len(t)
+    # "1,000 ... against 30 Russian counterparts", "95 in exchange for 95 Russians"
+    if (
+        prev is not None
+        and not m.pair
+        and _pair_cue(t, m.i0)
+        and (not np.person or np.counterpart or np.generic or np.kind in (None, prev.kind))
+    ):
+        nat = np.nat if len(np.nat) == 1 else set()
+        prev_side = prev.sides[-1]
+        side: Side = next(iter(nat)) if nat else (other(prev_side) if prev_side else None)
+        # "500 prisoners for 500": the same figure each way
+        same = m.value == prev.counts[-1]
+        return Reading(
+            m, prev.kind, [side], [m.value], prev.mode, prev.pred, np, same, bool(nat),
+            prev.historical, prev.cumulative, prev.occurred, prev.since, prev.as_of,
+        )  # fmt: skip
+    back = pred_before(t, m.i0)
+    if back is REJECT:
+        return None
+    fwd = pred_after(t, np.end)
+    if fwd is REJECT:
+        if back is None:
+            return None
+        fwd = None
+    pred: Pred | None
+    after_pred = False
+    if fwd is not None and (back is None or _immediate(t, np.end, fwd)):
+        pred, after_pred = fwd, True
+    else:
+        pred = back
+    # "a prisoner swap, in which 95 ... came home": the later verb
+    # tells the direction
+    steer = (
+        fwd
+        if pred is back
+        and back is not None
+        and back.cls == "exchange"
+        and fwd is not None
+        and fwd.cls != "exchange"
+        and fwd.mode == "done"
+        else None
+    )
+    if pred is None and np.event_idx is not None and (np.person or m.pair or np.more):
+        pred = Pred("exchange", np.event_idx, mode_before(t, m.i0)[0])
+    if pred is None or pred.mode in ("offer", "neg"):
+        return None
+    if not np.person:
+        if m.i0 > 0 and t.low[m.i0 - 1] in COPULA:
+            return None  # "the oldest of those freed is 60"
+        # a bare figure needs a verb right next to it, a pair, or "each"
+        adjacent = (not after_pred and pred.idx >= m.i0 - 5) or (
+            after_pred and pred.idx <= np.end + 3
+        )
+        if not (m.pair or np.each or np.event_idx is not None or adjacent):
+            return None
+        if (
+            np.end < n
+            and t.kind[np.end] == W
+            and t.low[np.end] not in NP_BREAK
+            and not np.each
+            and t.low[np.end] != "going"
+        ):
+            return None
+    kind: Kind | None = np.kind
+    if _remains_before(t, m.i0):
+        kind = "remains"
+    if kind is None:
+        kind = prev.kind if prev is not None else _generic_kind(text, t.start[m.i0], ctx)
+    if steer is not None:
+        sides, explicit = _sides(t, m, np, steer, True, ctx, kind, claimant)
+    else:
+        sides, explicit = _sides(t, m, np, pred, after_pred, ctx, kind, claimant)
+    # "146 servicemen and eight civilians freed": one verb, one side
+    if (
+        not explicit
+        and prev is not None
+        and prev.pred.idx == pred.idx
+        and prev.explicit_side
+        and len(prev.sides) == 1
+    ):
+        sides, explicit = list(prev.sides), True
+    per_side = m.pair or np.each
+    counts = [m.value, m.value2] if m.pair else [m.value] * len(sides)
+    return Reading(m, kind, sides, counts, pred.mode, pred, np, per_side, explicit)

@@ -1,0 +1,183 @@
+"""Categories of an item from its facts and its vocabulary (corpus README conventions).
+
+Facts decide first: a new exchange names its kind, then a suspension, then a commitment,
+then background exchanges and cumulative totals. Items without facts are placed by cue
+words, with the title weighing three times a body sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents.reader.slavic_lexicon import (
+    AGREE,
+    ANCHOR,
+    ATTACK,
+    CAPT,
+    CAS,
+    CIV,
+    FOREIGN,
+    INFRA,
+    MIL,
+    MODAL,
+    NEGO,
+    POW,
+    REM,
+    RESCUE,
+    RET,
+    SUSP,
+    TALKS,
+    WAR,
+    XCH,
+)
+from agents.reader.slavic_text import Sentence
+from schemas.common import Kind
+from schemas.news import CategoryName
+
+KIND_CATEGORY: dict[Kind, CategoryName] = {
+    "remains": "remains_exchange",
+    "pows": "pow_exchange",
+    "civilians": "civilian_return",
+}
+
+
+@dataclass(slots=True)
+class Scores:
+    attack: int = 0
+    harm: int = 0  # casualties and damaged homes: what makes a strike an "attack" item
+    infra: int = 0
+    war: int = 0
+    nego: int = 0
+    talks: int = 0
+    anchor: int = 0
+    foreign: int = 0
+    susp: int = 0
+    exchange: dict[CategoryName, int] | None = None
+    title_attack: int = 0
+    title_infra: int = 0
+    title_exchange: int = 0
+    title_nego: int = 0  # a headline announcing, offering or agreeing an exchange, or talks
+
+
+def _exchange_cues(s: Sentence) -> list[CategoryName]:
+    sf = s.sflags
+    if sf & FOREIGN:
+        return []
+    out: list[CategoryName] = []
+    acts = sf & (XCH | RET)
+    if acts and sf & (POW | CAPT):
+        out.append("pow_exchange")
+    if (acts and sf & REM) or "репатр" in s.low:
+        out.append("remains_exchange")
+    if sf & (RET | RESCUE) and sf & CIV and not sf & (POW | MIL | CAPT):
+        out.append("civilian_return")
+    return out
+
+
+_CUES = ATTACK | INFRA | WAR | NEGO | ANCHOR | FOREIGN | CAS | CAPT | POW
+
+
+def score(sentences: list[Sentence]) -> Scores:
+    sc = Scores(exchange={})
+    assert sc.exchange is not None
+    for s in sentences:
+        w = 3 if s.field == "title" else 1
+        sf = s.sflags
+        if sf & _CUES:
+            for f in [f for f in s.flags if f & _CUES]:  # most tokens carry no cue
+                if f & CAS:
+                    sc.harm += w
+                if f & ATTACK:
+                    sc.attack += w
+                    sc.title_attack += w == 3
+                if f & INFRA:
+                    sc.infra += w
+                    sc.title_infra += w == 3
+                if f & (WAR | CAPT | POW):  # captivity is of the war even without a swap
+                    sc.war += w
+                if f & NEGO:
+                    sc.nego += w
+                if f & ANCHOR:
+                    sc.anchor += 1
+                if f & FOREIGN:
+                    sc.foreign += 1
+        talks = w * sum(1 for f in s.flags if f & TALKS) if sf & TALKS else 0
+        sc.talks += talks
+        cues = _exchange_cues(s)
+        if w == 3 and talks:
+            sc.title_nego += 1
+        if sf & (MODAL | AGREE) and (cues or sf & XCH):
+            sc.nego += w * max(1, len(cues))  # announced, offered or agreed: not a swap yet
+            if w == 3:
+                sc.title_nego += 1
+            continue
+        if sf & SUSP and sf & XCH:
+            sc.susp += w
+        for c in cues:
+            sc.exchange[c] = sc.exchange.get(c, 0) + w
+            if w == 3:
+                sc.title_exchange += 1
+    return sc
+
+
+def unrelated_conflict(sc: Scores) -> bool:
+    """An exchange of another conflict (Gaza, a US-Russia swap): no facts are kept."""
+    return sc.foreign >= 2 and sc.foreign > sc.anchor
+
+
+def choose(
+    sc: Scores,
+    current: list[Kind],
+    background: list[Kind],
+    totals: list[Kind],
+    suspended: bool,
+    promised: list[Kind],
+    aside: bool = False,
+) -> tuple[CategoryName, list[CategoryName]]:
+    """Primary category and all labels, primary first. `aside`: the exchange figures are
+    background to another story (a strike in the headline)."""
+    ex = sc.exchange or {}
+    primary: CategoryName
+    if unrelated_conflict(sc):
+        primary = "unrelated"
+    elif current and not aside:
+        primary = KIND_CATEGORY[current[0]]
+    elif suspended:
+        primary = "exchange_suspended"
+    elif promised or sc.title_nego:
+        primary = "negotiation"
+    elif (background or totals) and not aside:
+        primary = KIND_CATEGORY[(background or totals)[0]]
+    elif ex and max(ex.values()) >= 2:
+        primary = max(ex, key=lambda c: ex[c])
+    elif sc.nego >= 3 or sc.talks >= 2:
+        primary = "negotiation"
+    elif sc.infra >= 2 and sc.infra >= sc.harm:
+        primary = "infrastructure"
+    elif sc.attack >= 2 and sc.harm:
+        primary = "attack"
+    elif sc.war >= 2 and sc.war + sc.anchor >= 3:
+        primary = "other_war"
+    else:
+        primary = "unrelated"
+    labels: list[CategoryName] = [primary]
+    if primary == "unrelated":
+        return primary, labels
+
+    def add(c: CategoryName) -> None:
+        if c not in labels:
+            labels.append(c)
+
+    for k in (*current, *totals):
+        add(KIND_CATEGORY[k])
+    if suspended:
+        add("exchange_suspended")
+    for k in promised:
+        add(KIND_CATEGORY[k])
+    if promised or sc.talks >= 2:
+        add("negotiation")
+    if primary == "infrastructure" and sc.attack >= 2:
+        add("attack")
+    if primary == "attack" and sc.infra >= 3:
+        add("infrastructure")
+    return primary, labels

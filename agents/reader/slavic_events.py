@@ -1,0 +1,278 @@
+"""Suspensions, resumptions and commitments in Ukrainian and Russian text; agreement slugs,
+sources (claimed_by) and mediators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agents.reader.common import resolve_agreement
+from agents.reader.slavic_counts import BOUNDARY, formulas
+from agents.reader.slavic_dates import find_date, find_since
+from agents.reader.slavic_lexicon import (
+    AGREE,
+    AGREEN,
+    CIV,
+    EXOBJ,
+    MIL,
+    MODAL,
+    PEOPLE,
+    POW,
+    REM,
+    RESUME,
+    RET,
+    SRC_RU,
+    SRC_UA,
+    SUSP,
+    XCH,
+)
+from agents.reader.slavic_numbers import find_numbers
+from agents.reader.slavic_parties import Side
+from agents.reader.slavic_text import Sentence
+from schemas.common import Category, Kind, Mediator
+
+_CATEGORIES: tuple[tuple[Category, tuple[str, ...]], ...] = (
+    (
+        "severely_injured",
+        (
+            "важкопоранен",
+            "тяжелоранен",
+            "тяжело ранен",
+            "важко поранен",
+            "тяжкопоранен",
+            "тяжкоранен",
+        ),
+    ),
+    ("ill", ("важкохвор", "тяжелобольн", "тяжело больн", "важко хвор", "хворих", "больных")),
+    ("under_25", ("до 25", "молодше 25", "младше 25", "молодших за 25", "25 років", "25 лет")),
+)
+_ROUNDS = (
+    (
+        1,
+        (
+            "першого раунду",
+            "первого раунда",
+            "перших стамбульськ",
+            "первых стамбульск",
+            "першими домовленостями",
+            "першими стамбульськ",
+            "первыми договорен",
+            "первыми стамбульск",
+            "першому раунді",
+            "первом раунде",
+        ),
+    ),
+    (
+        2,
+        (
+            "другого раунду",
+            "второго раунда",
+            "других стамбульськ",
+            "вторых стамбульск",
+            "другими стамбульськ",
+            "вторыми стамбульск",
+            "другому раунді",
+            "втором раунде",
+        ),
+    ),
+    (
+        3,
+        (
+            "третього раунду",
+            "третьего раунда",
+            "третьому раунді",
+            "третьем раунде",
+            "третіх стамбульськ",
+            "третьих стамбульск",
+        ),
+    ),
+)
+_GENEVA = re.compile(r"женев")
+_MEDIATORS: tuple[tuple[Mediator, tuple[str, ...]], ...] = (
+    ("TR", ("туреччин", "турці", "турци", "турецьк", "турецк", "ердоган", "эрдоган")),
+    ("AE", ("оае", "оаэ", "емірат", "эмират")),
+    ("US", ("сша", "трамп", "віткофф", "уиткофф", "американськ", "американск")),
+    ("QA", ("катар",)),
+    ("SA", ("саудів", "саудов")),
+    ("VA", ("ватикан",)),
+)
+_MEDIATION = (
+    "посередн",
+    "посредни",
+    "посредн",
+    "сприян",
+    "содейств",
+    "за участі",
+    "при участии",
+    "за підтримки",
+    "при поддержке",
+)
+_EACH = (
+    "кожна сторона",
+    "каждая сторона",
+    "з кожного боку",
+    "с каждой стороны",
+    "кожній стороні",
+    "каждой стороне",
+    "each side",
+)
+_ANCHOR_NOUNS = ("репатр", "передач", "повернен", "возвращени", "прийом", "прием")
+_NEGATED = ("відбува", "відбул", "происход", "провод", "було", "было", "состо")
+
+
+@dataclass(slots=True)
+class Halt:
+    kind: Kind
+    resumed: bool
+
+
+def sentence_kind(sf: int) -> Kind:
+    if sf & REM:
+        return "remains"
+    if sf & CIV and not sf & (POW | MIL):
+        return "civilians"
+    return "pows"
+
+
+def agreement(
+    low: str,
+    tokens: list[str],
+    flags: list[int],
+    kind: Kind | None,
+    count: int | None,
+    ref: dt.date | None,
+    categories: Sequence[Category] = (),
+) -> str | None:
+    """Slug of an agreement named in `low` (Istanbul 2025 rounds, Geneva 2026), resolved by
+    `common.resolve_agreement` from the round, month and figures the text gives."""
+    if "стамбул" in low or "istanbul" in low:
+        place = "istanbul"
+    elif any("конвенц" not in low[m.start() : m.start() + 30] for m in _GENEVA.finditer(low)):
+        place = "geneva"
+    else:
+        return None
+    round_no = next((n for n, cues in _ROUNDS if any(c in low for c in cues)), None)
+    cue = find_date(tokens, flags, ref)
+    if cue is not None and cue.value == find_since(tokens, flags, ref):
+        cue = None  # "перші з 2022 року переговори": a period's start, not the deal's date
+    month = int(cue.value[5:7]) if cue and len(cue.value) >= 7 and cue.value[:4] == "2025" else None
+    year = int(cue.value[:4]) if cue and cue.explicit_year else None
+    if place == "geneva" and year is None and ref is not None:
+        year = ref.year
+    if "1000 на 1000" in low or "1 000 на 1 000" in low:
+        kind, count = "pows", 1000
+    return resolve_agreement(
+        place=place,
+        year=year,
+        month=month,
+        round_no=round_no,
+        kind=kind,
+        count=count,
+        categories=categories,
+        ref=ref,
+    )
+
+
+def source_side(s: Sentence) -> Side | None:
+    """The side whose official the sentence names as its source."""
+    toks, fl = s.tokens, s.flags
+    for k, f in enumerate(fl):
+        if not f & (SRC_UA | SRC_RU):
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        if f & SRC_RU and toks[k].startswith(("міноборони", "минобороны")):
+            return "UA" if nxt in ("україни", "украины") else "RU"
+        if toks[k].startswith(("офіс", "офис")) and not nxt.startswith("президент"):
+            continue  # only "Офіс президента" (Kyiv's; Moscow's is the Administration)
+        return "UA" if f & SRC_UA else "RU"
+    return None
+
+
+def mediators(sentences: list[Sentence]) -> list[Mediator]:
+    found: list[Mediator] = []
+    for s in sentences:
+        if not any(m in s.low for m in _MEDIATION):
+            continue
+        for code, stems in _MEDIATORS:
+            if code not in found and any(w.startswith(stems) for w in s.tokens):
+                found.append(code)
+    return found
+
+
+def halts(s: Sentence) -> list[Halt]:
+    """Suspensions ("обмени призупинено", "пауза в обмінах") and resumptions of exchanges."""
+    toks, fl = s.tokens, s.flags
+    sf = s.sflags
+    if not (sf & (SUSP | RESUME) or (sf & XCH and "не " in s.low)):
+        return []
+    out: list[Halt] = []
+    n = len(toks)
+    for k in range(n):
+        f = fl[k]
+        anchor = bool(f & XCH) or toks[k].startswith(_ANCHOR_NOUNS)
+        if not anchor or (k + 1 < n and fl[k + 1] & EXOBJ):
+            continue
+        a = k
+        while a > 0 and toks[a - 1] not in BOUNDARY:
+            a -= 1
+        b = k + 1
+        while b < n and toks[b] not in BOUNDARY:
+            b += 1
+        cf = 0
+        for m in range(a, b):
+            cf |= fl[m]
+        negated = "не" in toks and any(
+            toks[m] == "не" and m + 1 < b and toks[m + 1].startswith(_NEGATED) for m in range(a, b)
+        )
+        if cf & RESUME:
+            out.append(Halt(sentence_kind(s.sflags), True))
+            break
+        if cf & SUSP or negated:
+            if cf & MODAL and not cf & SUSP:
+                continue
+            out.append(Halt(sentence_kind(s.sflags), False))
+            break
+    return out
+
+
+@dataclass(slots=True)
+class Promise:
+    kind: Kind
+    count: int | None
+    per_side: bool
+    approximate: bool
+    categories: list[Category]
+
+
+def commitment(s: Sentence) -> Promise | None:
+    """A bilateral agreement on an exchange: "делегації погодилися передати по 6 тисяч тіл"."""
+    sf = s.sflags
+    deal = sf & AGREEN and any(
+        f & AGREEN and s.tokens[k + 1] in ("про", "о", "об") for k, f in enumerate(s.flags[:-1])
+    )
+    if not (sf & AGREE or deal) or not sf & (XCH | RET | PEOPLE):
+        return None
+    cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]
+    nums = find_numbers(s.tokens, s.flags)
+    count: int | None = None
+    approx = False
+    per_side = any(e in s.low for e in _EACH)
+    pairs = formulas(s, nums)
+    if pairs:
+        x, y = pairs[0]
+        if x.value != y.value:
+            return None  # an uneven formula agreed by the sides is no interstate commitment
+        count, approx, per_side = x.value, x.approx, True
+    else:
+        for num in nums:
+            nxt = s.flags[num.last : num.last + 4]
+            if any(f & PEOPLE for f in nxt):
+                count, approx = num.value, num.approx
+                per_side = per_side or (num.first > 0 and s.tokens[num.first - 1] == "по")
+                break
+    if count is None and not cats:
+        return None
+    return Promise(sentence_kind(sf), count, per_side, approx, cats)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.core.config import DEFAULT_AGREEMENTS, DEFAULT_AGREEMENTS_PATH, Config, ConfigError
+
+
+def test_the_deploy_file_equals_the_built_in_defaults() -> None:
+    loaded = Config.load(DEFAULT_AGREEMENTS_PATH)
+    assert loaded.agreements == DEFAULT_AGREEMENTS
+    assert loaded.thresholds == Config().thresholds
+    assert loaded.version == 1
+    assert Config.load(None).agreements == DEFAULT_AGREEMENTS
+    ids = [a.id for a in loaded.agreements]
+    assert ids == ["istanbul-2025-05", "istanbul-2025-06", "istanbul-2025-07"]
+    june = loaded.agreements[1]
+    assert june.signed == "2025-06-02" and june.covered_kinds() == ("remains", "pows")
+    remains, pows = june.commitments
+    assert (remains.count, remains.per_side) == (6000, True)
+    assert pows.count == 0 and pows.categories == ("severely_injured", "ill", "under_25")
+    assert [a.mediators for a in loaded.agreements] == [("TR",)] * 3
+
+
+def test_thresholds_from_the_environment() -> None:
+    env = {
+        "EXWATCH_GAP_REMAINS_DAYS": "21",
+        "EXWATCH_GAP_POWS_DAYS": "60",
+        "EXWATCH_GAP_CIVILIANS_DAYS": "90",
+        "EXWATCH_SUSPENSION_LIMIT_DAYS": "14",
+        "EXWATCH_MATCH_TOLERANCE_DAYS": "3",
+        "EXWATCH_COMMITMENT_HORIZON_DAYS": "180",
+        "EXWATCH_GAP_UNKNOWN": "1",
+    }
+    t = Config.from_env(env).thresholds
+    assert (t.gap_remains_days, t.gap_pows_days, t.gap_civilians_days) == (21, 60, 90)
+    assert (t.suspension_limit_days, t.match_tolerance_days, t.commitment_horizon_days) == (
+        14,
+        3,
+        180,
+    )
+    assert Config.from_env({"EXWATCH_GAP_POWS_DAYS": " "}).thresholds.gap_pows_days == 45
+    with pytest.raises(ConfigError, match="EXWATCH_GAP_POWS_DAYS"):
+        Config.from_env({"EXWATCH_GAP_POWS_DAYS": "soon"})
+    with pytest.raises(ConfigError, match="EXWATCH_MATCH_TOLERANCE_DAYS"):
+        Config.from_env({"EXWATCH_MATCH_TOLERANCE_DAYS": "-1"})
+
+
+def test_agreements_file_from_argument_or_environment(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    path.write_text(
+        'version = "2026-03"\n[thresholds]\ngap_remains_days = 20\n'
+        '[[agreements]]\nid = "geneva-2026-02"\nsigned = 2026-02-18\nkinds = ["pows"]\n'
+        "gap_days = { pows = 21 }\n"
+        '[[agreements.commitments]]\nkind = "pows"\ncount = 500\nper_side = true\n'
+        'due = "2026-04"\n'
+    )
+    cfg = Config.from_env({"EXWATCH_AGREEMENTS_FILE": str(path), "EXWATCH_GAP_REMAINS_DAYS": "25"})
+    (a,) = cfg.agreements
+    assert a.signed == "2026-02-18" and a.gap_days == {"pows": 21}
+    assert a.commitments[0].due == "2026-04"
+    assert cfg.thresholds.gap_remains_days == 25  # the environment wins over the file
+    assert cfg.version == "2026-03"
+    assert Config.from_env({}, agreements_path=path).thresholds.gap_remains_days == 20
+    assert cfg.gap_days("pows", a.gap_days) == 21 and cfg.gap_days("remains") == 25
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            'version = 1\n[[agreements]]\nid = "x"\nsigned = "2025-01-01"\ncolour = "red"\n',
+            "colour",
+        ),
+        ('version = 1\n[[agreements]]\nid = "Bad Id"\nsigned = "2025-01-01"\n', "id"),
+        ('version = 1\n[[agreements]]\nid = "x"\nsigned = "2025-13-01"\n', "signed"),
+        ("[thresholds]\n", "version"),
+        (
+            'version = 1\n[[agreements]]\nid = "x"\nsigned = "2025"\n'
+            '[[agreements]]\nid = "x"\nsigned = "2025"\n',
+            "twice",
+        ),
+        ("version = = 1", "a.toml"),
+        (
+            'version = 1\n[[agreements]]\nid = "x"\nsigned = "2025"\n'
+            '[[agreements.commitments]]\nkind = "pows"\n'
+            '[[agreements.commitments]]\nkind = "pows"\n',
+            "more than one commitment",
+        ),
+    ],
+)
+def test_bad_files_are_refused_with_the_reason(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "a.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=problem):
+        Config.load(path)
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        Config.load(tmp_path / "missing.toml")

@@ -1,0 +1,238 @@
+"""The evaluation: the quality bars on the English development set and on the English items of
+the shared corpus, and how the evaluation scores (matching, published dates, CLI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.reader.common import UNKNOWN_PUBLISHED, AnyFact
+from agents.reader.evaluate import (
+    Labelled,
+    LangReport,
+    Report,
+    evaluate,
+    load,
+    main,
+    published_at,
+    score_item,
+    to_item,
+)
+from schemas.news import CategoryName, ClassifiedNews, Evidence, ExchangeFact, TotalFact
+from tests.reader.en_support import CORPUS_NEWS, DEV_SET, NO_CORPUS
+
+PRIMARY_BAR = 0.95
+FACT_F1_BAR = 0.95
+
+
+def _bars(report: Report) -> LangReport:
+    en = report.langs["en"]
+    assert en.failures == 0, [str(m) for m in en.mistakes if m.what == "error"]
+    mistakes = "\n".join(str(m) for m in en.mistakes)
+    assert en.primary.value >= PRIMARY_BAR, mistakes
+    assert en.exchange.f1 >= FACT_F1_BAR, mistakes
+    return en
+
+
+def test_dev_set_meets_the_bars() -> None:
+    en = _bars(evaluate([DEV_SET], {"en"}))
+    assert en.items >= 60
+
+
+@pytest.mark.skipif(not CORPUS_NEWS.is_file(), reason=NO_CORPUS)
+def test_corpus_english_meets_the_bars() -> None:
+    en = _bars(evaluate([CORPUS_NEWS], {"en"}))
+    assert en.items >= 20
+
+
+def test_dev_set_ids_and_format() -> None:
+    seen: set[str] = set()
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        assert rec["id"].startswith("en-") and rec["id"] not in seen
+        seen.add(rec["id"])
+        assert rec["lang"] == "en" and rec["text"] and "labels" in rec and "facts" in rec
+        for f in rec["facts"]:
+            assert f["type"] in ("exchange", "commitment", "suspension", "resumption", "total")
+
+
+@pytest.mark.skipif(not CORPUS_NEWS.is_file(), reason=NO_CORPUS)
+def test_no_corpus_sentence_is_copied_into_the_dev_set() -> None:
+    """The development set is written anew: no ten-word run of the corpus appears in it."""
+    corpus_runs: set[tuple[str, ...]] = set()
+    for line in CORPUS_NEWS.read_text(encoding="utf-8").splitlines():
+        words = json.loads(line)["text"].lower().split()
+        corpus_runs.update(tuple(words[i : i + 10]) for i in range(len(words) - 9))
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        words = json.loads(line)["text"].lower().split()
+        runs = {tuple(words[i : i + 10]) for i in range(len(words) - 9)}
+        assert not runs & corpus_runs, json.loads(line)["id"]
+
+
+# ------------------------------------------------------------------------------ scoring
+
+
+def _labelled(facts: list[dict[str, object]], category: str = "pow_exchange") -> Labelled:
+    rec = {
+        "id": "x",
+        "lang": "en",
+        "published": None,
+        "title": None,
+        "text": "t",
+        "labels": {"category": category, "secondary": []},
+        "facts": facts,
+    }
+    return Labelled("x", "en", to_item(rec), category, [], facts, "mem")
+
+
+def _out(facts: Sequence[AnyFact], primary: CategoryName = "pow_exchange") -> ClassifiedNews:
+    return ClassifiedNews(
+        item_id="x", primary=primary, labels=[primary], facts=list(facts), classifier="test"
+    )
+
+
+EV = Evidence(field="body", start=0, end=1, text="t")
+
+
+def test_cumulative_label_matches_a_total() -> None:
+    rec = _labelled(
+        [
+            {
+                "type": "exchange",
+                "kind": "pows",
+                "received_by": "UA",
+                "count": 4757,
+                "occurred": None,
+                "historical": True,
+            }
+        ]
+    )
+    rep = LangReport("en")
+    score_item(rec, _out([TotalFact(kind="pows", received_by="UA", count=4757, evidence=EV)]), rep)
+    assert (rep.exchange.tp, rep.exchange.fp, rep.exchange.fn) == (1, 0, 0)
+    assert rep.historical.ok == 1
+
+
+def test_fact_matching_is_on_kind_side_count() -> None:
+    rec = _labelled(
+        [
+            {
+                "type": "exchange",
+                "kind": "pows",
+                "received_by": "UA",
+                "count": 75,
+                "occurred": None,
+                "historical": False,
+            },
+            {
+                "type": "exchange",
+                "kind": "pows",
+                "received_by": None,
+                "count": 150,
+                "occurred": None,
+                "historical": False,
+            },
+        ]
+    )
+    got = [
+        ExchangeFact(kind="pows", received_by="UA", count=75, occurred="2025-01-03"),
+        ExchangeFact(kind="pows", received_by="RU", count=150),
+        ExchangeFact(kind="pows", received_by="UA", count=75),  # a duplicate counts as extra
+    ]
+    rep = LangReport("en")
+    score_item(rec, _out(got), rep)
+    assert (rep.exchange.tp, rep.exchange.fp, rep.exchange.fn) == (1, 2, 1)
+    assert rep.occurred.n == 1 and rep.occurred.ok == 0
+    assert {m.what for m in rep.mistakes} >= {"missed fact", "extra fact", "occurred"}
+
+
+def test_commitment_agreement_names_map_to_slugs() -> None:
+    from schemas.news import CommitmentFact
+
+    rec = _labelled(
+        [
+            {
+                "type": "commitment",
+                "kind": "pows",
+                "count": 1200,
+                "agreement": "Istanbul 2025 (3rd round)",
+            }
+        ],
+        "negotiation",
+    )
+    rep = LangReport("en")
+    c = CommitmentFact(kind="pows", count=1200, agreement="istanbul-2025-07", per_side=True)
+    score_item(rec, _out([c], "negotiation"), rep)
+    assert rep.commitment.tp == 1 and rep.commitment_agreement.ok == 1
+
+
+def test_primary_and_label_scores() -> None:
+    rec = _labelled([], "negotiation")
+    rep = LangReport("en")
+    score_item(rec, _out([], "pow_exchange"), rep)
+    assert rep.primary.ok == 0
+    assert rep.categories["negotiation"].fn == 1 and rep.categories["pow_exchange"].fp == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-09-28", dt.datetime(2024, 9, 28, 12, tzinfo=dt.UTC)),
+        ("2025-03", UNKNOWN_PUBLISHED),  # a month only: no day to resolve "on Friday" against
+        (None, UNKNOWN_PUBLISHED),
+        ("garbage", UNKNOWN_PUBLISHED),
+        ("2025-03-01T08:00:00+02:00", dt.datetime(2025, 3, 1, 6, tzinfo=dt.UTC)),
+    ],
+)
+def test_published_values(value: str | None, expected: dt.datetime) -> None:
+    assert published_at(value) == expected
+
+
+def test_load_filters_languages(tmp_path: Path) -> None:
+    f = tmp_path / "x.jsonl"
+    rows: list[dict[str, Any]] = [
+        {
+            "id": "a",
+            "lang": "en",
+            "published": None,
+            "title": None,
+            "text": "x",
+            "labels": {"category": "unrelated", "secondary": []},
+            "facts": [],
+        },
+        {
+            "id": "b",
+            "lang": "uk",
+            "published": None,
+            "title": "t",
+            "text": "y",
+            "labels": {"category": "unrelated", "secondary": []},
+            "facts": [],
+        },
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    assert [r.id for r in load([f], {"en"})] == ["a"]
+    assert [r.lang for r in load([f])] == ["en", "uk"]
+
+
+def test_report_render_and_dict() -> None:
+    rep = evaluate([DEV_SET], {"en"})
+    text = rep.render(errors=True)
+    assert "== en:" in text and "primary accuracy" in text and "exchange counts" in text
+    d = rep.to_dict()
+    assert set(d) == {"en"}
+    assert {"primary_accuracy", "categories", "exchange_facts", "mistakes"} <= set(d["en"])
+    json.dumps(d)
+
+
+def test_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main([str(DEV_SET), "--lang", "en", "--errors"]) == 0
+    assert "primary accuracy" in capsys.readouterr().out
+    assert main([str(DEV_SET), "--lang", "en,uk", "--json"]) == 0
+    assert "en" in json.loads(capsys.readouterr().out)
+    assert main([str(tmp_path / "missing.jsonl")]) == 2

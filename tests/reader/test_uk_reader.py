@@ -1,0 +1,174 @@
+"""Ukrainian reader: the quality bars on the repository's own labelled set and on the shared
+corpus, and the phrasings and traps of Ukrainian reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from agents.reader import classify
+from agents.reader.evaluate import evaluate
+from agents.reader.uk import read
+from schemas.news import ClassifiedNews, CommitmentFact, ExchangeFact, NewsItem, TotalFact
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN = ROOT / "tests" / "data" / "reader_uk.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "news.jsonl"
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_file(),
+    reason=f"shared corpus not found at {CORPUS} (CI lays shared/ beside the repo clone)",
+)
+
+
+def _item(body: str, title: str | None = None, published: str = "2025-11-20") -> NewsItem:
+    d = dt.date.fromisoformat(published)
+    return NewsItem(
+        id="t",
+        source="test",
+        published_at=dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC),
+        title=title,
+        body=body,
+        lang="uk",
+    )
+
+
+def _counts(out: ClassifiedNews) -> set[tuple[str, str | None, int]]:
+    return {
+        (f.kind, f.received_by, f.count)
+        for f in out.facts
+        if isinstance(f, ExchangeFact | TotalFact)
+    }
+
+
+def _bars(path: Path) -> None:
+    rep = evaluate([path], {"uk"}).langs["uk"]
+    kinds = ("primary", "missed fact", "extra fact")
+    wrong = "\n".join(str(m) for m in rep.mistakes if m.what in kinds)
+    assert rep.failures == 0, wrong
+    assert rep.primary.value >= 0.95, f"primary {rep.primary}\n{wrong}"
+    assert rep.exchange.f1 >= 0.95, f"exchange F1 {rep.exchange.f1:.3f}\n{wrong}"
+
+
+def test_quality_bars_on_own_set() -> None:
+    _bars(OWN)
+
+
+@needs_corpus
+def test_quality_bars_on_corpus() -> None:
+    _bars(CORPUS)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Сьогодні додому повернулися 84 захисники з російського полону.", {("pows", "UA", 84)}),
+        ("В Україну повернули тіла 1000 загиблих військових.", {("remains", "UA", 1000)}),
+        ("Україні передали тисячу тіл, а Росії — 24 тіла.", {("remains", "UA", 1000)}),
+        ("Україна повернула з полону п'ятьох військових і одного цивільного.",
+         {("pows", "UA", 5), ("civilians", "UA", 1)}),
+        ("Росія отримала двох своїх військових, Україна — двох захисників.",
+         {("pows", "RU", 2)}),
+        ("Україна і Росія провели обмін полоненими за формулою 84 на 84.",
+         {("pows", "UA", 84), ("pows", "RU", 84)}),
+        ("Загалом з початку року Україні повернули понад 1,5 тис. тіл.",
+         {("remains", "UA", 1500)}),
+        ("Росії передали 1 212 тіл загиблих російських військових.", {("remains", "RU", 1212)}),
+        ("На батьківщину повернули тіла двохсот п'ятдесяти полеглих.", {("remains", "UA", 250)}),
+    ],
+)
+def test_phrasings(body: str, expected: set[tuple[str, str | None, int]]) -> None:
+    assert expected <= _counts(read(_item(body), "uk"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Метеорологи домовилися частіше обмінюватися інформацією. До України повернуться дощі.",
+        "Унаслідок атаки загинули п'ятеро людей, ще 12 поранені. Рятувальники дістали тіла двох.",
+        "Росія атакувала місто 47 дронами та трьома ракетами.",
+        "Україна передала списки на 1 200 полонених для наступного обміну.",
+        "У російському полоні досі утримуються понад 8 тисяч українців.",
+        "Ще 22 важкопоранених повернулися з полону поза обміном.",
+        "Україна готова передати Росії ще 300 полонених в обмін на своїх.",
+        "Наступний обмін 500 на 500 може відбутися вже найближчим часом.",
+        "Сторони обмінюються ударами, українські військові повернули контроль над двома селами.",
+        "ХАМАС передав Ізраїлю тіла чотирьох заручників, Ізраїль звільнив 600 палестинців.",
+        "Синоптики прогнозують сніг.\nЧитайте також: Україна повернула тіла 909 загиблих.",
+    ],
+)
+def test_traps_give_no_exchange_figures(body: str) -> None:
+    assert _counts(read(_item(body), "uk")) == set()
+
+
+def test_rain_returning_is_unrelated() -> None:
+    out = read(_item("До України повернуться морози. Синоптики обіцяють сніг 22-23 січня."), "uk")
+    assert out.primary == "unrelated"
+    assert out.facts == []
+
+
+def test_historical_total_and_dates() -> None:
+    body = (
+        "Сьогодні в Україну повернули тіла 563 загиблих.\n"
+        "Раніше, у жовтні, Україна отримала 1000 тіл.\n"
+        "З початку повномасштабного вторгнення з полону повернули 5 857 українців."
+    )
+    out = read(_item(body, published="2025-11-20"), "uk")
+    facts = {(f.type, f.count): f for f in out.facts if isinstance(f, ExchangeFact | TotalFact)}
+    now = facts[("exchange", 563)]
+    assert isinstance(now, ExchangeFact) and not now.historical and now.occurred == "2025-11-20"
+    before = facts[("exchange", 1000)]
+    assert isinstance(before, ExchangeFact) and before.historical and before.occurred == "2025-10"
+    total = facts[("total", 5857)]
+    assert isinstance(total, TotalFact) and total.since == "2022-02"
+
+
+def test_commitment_istanbul_second_round() -> None:
+    body = (
+        "У Стамбулі 2 червня сторони домовилися обміняти всіх важкопоранених і важкохворих "
+        "полонених та молодих військових до 25 років. Також погодилися передати по 6 тисяч тіл."
+    )
+    out = read(_item(body, published="2025-06-02"), "uk")
+    got = {(f.kind, f.count): f for f in out.facts if isinstance(f, CommitmentFact)}
+    assert got[("pows", None)].categories == ["severely_injured", "ill", "under_25"]
+    assert got[("pows", None)].agreement == "istanbul-2025-06"
+    assert got[("remains", 6000)].per_side
+    assert out.primary == "negotiation"
+
+
+def test_suspension_claimed_and_dated() -> None:
+    body = "Лубінець: обміни полоненими призупинені з жовтня 2025 року."
+    out = read(_item(body, published="2026-01-10"), "uk")
+    assert out.primary == "exchange_suspended"
+    (s,) = [f for f in out.facts if f.type == "suspension"]
+    assert (s.kind, s.since, s.claimed_by) == ("pows", "2025-10", "UA")
+
+
+def test_evidence_spans_and_version_on_own_set() -> None:
+    from agents.reader.evaluate import load
+
+    for rec in load([OWN]):
+        out = classify(rec.item)
+        assert out.classifier == "exchange-watch-reader/0.1 (uk)"
+        assert out.lang == "uk" and out.published_at == rec.item.published_at
+        assert out.labels[0] == out.primary
+        for f in out.facts:
+            ev = f.evidence
+            assert ev is not None
+            text = rec.item.title if ev.field == "title" else rec.item.body
+            assert text is not None and text[ev.start : ev.end] == ev.text
+
+
+def test_unknown_publication_date_resolves_no_relative_date() -> None:
+    from agents.reader.common import UNKNOWN_PUBLISHED
+
+    item = NewsItem(
+        id="t",
+        source="t",
+        published_at=UNKNOWN_PUBLISHED,
+        body="Сьогодні додому повернулися 84 захисники.",
+        lang="uk",
+    )
+    (f,) = read(item, "uk").facts
+    assert isinstance(f, ExchangeFact) and f.occurred is None
