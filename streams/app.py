@@ -23,7 +23,7 @@ from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
 from agents.watchdog import StallWatch
-from streams import faust_codec, health, metrics
+from streams import faust_codec, faust_fixes, health, metrics
 from streams.settings import Settings
 from streams.topics import TopicNames
 
@@ -94,6 +94,7 @@ def local_state(settings: Settings) -> Iterator[bool]:
 
 
 def make_app(settings: Settings) -> faust.App:
+    faust_fixes.apply()
     faust_codec.register()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
