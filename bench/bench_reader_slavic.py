@@ -102,11 +102,31 @@ def _reader(read: Callable[[NewsItem, str], object], lang: str) -> Callable[[byt
 
 def _adversarial(lang: str) -> None:
     rng = random.Random(1)
-    vocab = ["обмін", "полонених", "тіла", "1", "000", "повернули", "Росія", "передала", "з",
-             "полону", "по", "84", "на", "84", "тисяч"]
+    vocab = [
+        "обмін",
+        "полонених",
+        "тіла",
+        "1",
+        "000",
+        "повернули",
+        "Росія",
+        "передала",
+        "з",
+        "полону",
+        "по",
+        "84",
+        "на",
+        "84",
+        "тисяч",
+    ]
     body = " ".join(rng.choice(vocab) for _ in range(150_000))[:1_000_000]
     item = NewsItem.model_construct(
-        id="adversarial", source="bench", url=None, title=None, lang=lang, body=body,
+        id="adversarial",
+        source="bench",
+        url=None,
+        title=None,
+        lang=lang,
+        body=body,
         published_at=NewsItem.model_validate_json(
             b'{"id":"x","source":"x","published_at":"2026-01-01T00:00:00Z","body":""}'
         ).published_at,
@@ -115,8 +135,10 @@ def _adversarial(lang: str) -> None:
     start = time.perf_counter()
     out = read(item, lang)
     took = time.perf_counter() - start
-    print(f"{lang}: adversarial 1 MB body ({len(body):,} chars): {took * 1000:.0f} ms, "
-          f"{len(out.facts)} facts")
+    print(
+        f"{lang}: adversarial 1 MB body ({len(body):,} chars): {took * 1000:.0f} ms, "
+        f"{len(out.facts)} facts"
+    )
 
 
 def main() -> int:

@@ -50,11 +50,7 @@ def clusters(rows: dict[str, dict[str, Any]]) -> list[list[str]]:
 
 
 def current_kinds(row: dict[str, Any]) -> set[str]:
-    return {
-        f["kind"]
-        for f in row["facts"]
-        if f["type"] == "exchange" and not f.get("historical")
-    }
+    return {f["kind"] for f in row["facts"] if f["type"] == "exchange" and not f.get("historical")}
 
 
 def news_item(row: dict[str, Any], fallback: str) -> dict[str, Any]:

@@ -138,8 +138,13 @@ def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Pat
         producer.join()
         wait_exact(a, expected, 240)
         # Either worker answers every view the same (requests are routed to the owner).
-        for path in ("/totals", "/totals/windows?kind=pows&size=month", "/agreements",
-                     "/suspensions", "/alerts"):
+        for path in (
+            "/totals",
+            "/totals/windows?kind=pows&size=month",
+            "/agreements",
+            "/suspensions",
+            "/alerts",
+        ):
             sa, body_a = http_get(a.url + path, timeout=10)
             sb, body_b = http_get(b.url + path, timeout=10)
             assert (sa, body_a) == (sb, body_b), path

@@ -73,8 +73,12 @@ _WORDS = _TEXT.split(" ")
 def test_any_mix_reads_with_exact_evidence(words: list[str], lang: str) -> None:
     body = " ".join(words)
     item = NewsItem(
-        id="h", source="h", published_at=dt.datetime(2025, 6, 16, tzinfo=dt.UTC), body=body,
-        title=" ".join(words[:8]) or None, lang=lang,
+        id="h",
+        source="h",
+        published_at=dt.datetime(2025, 6, 16, tzinfo=dt.UTC),
+        body=body,
+        title=" ".join(words[:8]) or None,
+        lang=lang,
     )
     out = (read_uk if lang == "uk" else read_ru)(item, lang)
     assert out.labels[0] == out.primary
@@ -87,9 +91,14 @@ def test_any_mix_reads_with_exact_evidence(words: list[str], lang: str) -> None:
 
 def test_oversized_adversarial_body_reads() -> None:
     """A 1 MB body past the schema's limit is still read (only its head; no time assert)."""
-    body = ("обмін полонених тіла 1 000 повернули Росія передала з полону по 84 на 84 " * 15_000)
+    body = "обмін полонених тіла 1 000 повернули Росія передала з полону по 84 на 84 " * 15_000
     item = NewsItem.model_construct(
-        id="big", source="t", url=None, title=None, lang="ru", body=body,
+        id="big",
+        source="t",
+        url=None,
+        title=None,
+        lang="ru",
+        body=body,
         published_at=dt.datetime(2025, 6, 16, tzinfo=dt.UTC),
     )
     out = read_ru(item, "ru")
