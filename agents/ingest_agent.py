@@ -57,7 +57,13 @@ def register(service: Service) -> None:
                 await send_dead_letter(service, event, exc, STAGE)
                 progress(STAGE)
                 continue
-            outcome = engine.apply(ev)
+            try:
+                outcome = engine.apply(ev)
+            except Exception as exc:  # one event the engine cannot take must not stop the agent
+                error = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
+                await send_dead_letter(service, event, error, STAGE)
+                progress(STAGE)
+                continue
             metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
             if outcome.duplicate:
                 metrics.DUPLICATES.labels(kind=ev.kind).inc()

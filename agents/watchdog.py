@@ -19,8 +19,32 @@ class _Seen:
 @dataclass
 class StallWatch:
     limit_seconds: float = 60.0
+    started: float = 0.0
     _seen: dict[tuple[str, int], _Seen] = field(default_factory=dict)
     _lag: dict[tuple[str, int], int] = field(default_factory=dict)
+    _last_check: float | None = None
+    _unassigned_since: float | None = None
+
+    def checked(self, now: float, assigned: int) -> None:
+        """Record a completed check and how many input partitions were assigned."""
+        self._last_check = now
+        if assigned:
+            self._unassigned_since = None
+        elif self._unassigned_since is None:
+            self._unassigned_since = now
+
+    def problems(self, now: float) -> list[str]:
+        """Everything that looks stuck, worded for a person reading /healthz."""
+        out = [f"no progress on {t}[{p}] with messages waiting" for t, p in self.stalled(now)]
+        last = self._last_check if self._last_check is not None else self.started
+        if now - last > self.limit_seconds:
+            out.append(f"the consumer has not answered a check for {now - last:.0f} s")
+        if self._unassigned_since is not None and now - self._unassigned_since > self.limit_seconds:
+            out.append(
+                f"no input partition assigned for {now - self._unassigned_since:.0f} s "
+                "(a rebalance that does not finish?)"
+            )
+        return out
 
     def observe(self, now: float, tp: tuple[str, int], position: int, highwater: int) -> None:
         """Record one partition's position (next offset to process) and high-water mark."""

@@ -25,7 +25,7 @@ async def send_dead_letter(
         partition=msg.partition,
         offset=msg.offset,
         key=msg.key if isinstance(msg.key, bytes | None) else str(msg.key).encode(),
-        value=msg.value if isinstance(msg.value, bytes) else str(msg.value).encode(),
+        value=msg.value if isinstance(msg.value, bytes | None) else str(msg.value).encode(),
         reason=error.reason,
         error=error.message,
         stage=stage,

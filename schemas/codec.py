@@ -36,8 +36,10 @@ def dumps(obj: BaseModel | Any) -> bytes:
     return orjson.dumps(obj)
 
 
-def loads_json(data: bytes | str) -> Any:
+def loads_json(data: bytes | str | None) -> Any:
     """Parse JSON bytes, turning every failure into `Rejected`."""
+    if data is None:
+        raise Rejected("not_json", "message has no value (null, a Kafka tombstone)")
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > MAX_MESSAGE_BYTES:
@@ -70,7 +72,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _refuse_duplicate_keys(data: bytes) -> None:
     """orjson keeps the last of repeated keys silently; a message that says two things about
     one field is refused instead, as the producer meant one of them."""
-    json.loads(data, object_pairs_hook=_no_duplicates)
+    try:
+        json.loads(data, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise Rejected("not_json", "message is nested too deeply to be read") from None
 
 
 def describe(exc: ValidationError, limit: int = 5) -> str:
@@ -85,9 +90,15 @@ def describe(exc: ValidationError, limit: int = 5) -> str:
     return "; ".join(parts)
 
 
+# A value past a maximum length at least this long is too large; past a shorter one (a date,
+# a code) it is malformed.
+SIZE_LIMIT = 100
+
+
 def _reason(exc: ValidationError) -> DeadReason:
     for err in exc.errors():
-        if err["type"] in ("string_too_long", "too_long"):
+        limit = (err.get("ctx") or {}).get("max_length", 0)
+        if err["type"] in ("string_too_long", "too_long") and limit >= SIZE_LIMIT:
             return "too_large"
     return "invalid"
 

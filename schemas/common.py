@@ -25,7 +25,7 @@ MAX_YEAR = 2100
 # The largest figure the service accepts for one count; larger figures are absurd here.
 MAX_COUNT = 1_000_000
 
-_REDUCED_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_REDUCED_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def check_reduced_date(value: str) -> str:
@@ -50,12 +50,13 @@ ReducedDate = Annotated[
     StringConstraints(max_length=10),
     AfterValidator(check_reduced_date),
     Field(
-        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
         json_schema_extra={"examples": ["2025", "2025-10", "2025-10-17"]},
     ),
 ]
 
-Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+# strict: "100", 100.0 and true are not counts (pydantic's lax mode would take them).
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
@@ -70,6 +71,15 @@ def check_not_future(value: str | None, name: str) -> None:
     """Refuse a reduced-precision date whose period starts after tomorrow (UTC)."""
     if value is not None and date_start(value) > dt.datetime.now(dt.UTC).date() + FUTURE_SLACK:
         raise ValueError(f"{name} {value} is in the future")
+
+
+def check_instant(value: dt.datetime, name: str) -> dt.datetime:
+    """Refuse a timestamp before MIN_YEAR or after tomorrow (UTC)."""
+    if value.year < MIN_YEAR:
+        raise ValueError(f"{name} {value.isoformat()} is before {MIN_YEAR}")
+    if value > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+        raise ValueError(f"{name} {value.isoformat()} is in the future")
+    return value
 
 
 def date_start(value: str) -> dt.date:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, TypeAdapter, model_validator
+from pydantic import AwareDatetime, Field, StrictBool, TypeAdapter, field_validator, model_validator
 
 from schemas.common import (
     Category,
@@ -19,6 +20,7 @@ from schemas.common import (
     Slug,
     Strict,
     Url,
+    check_instant,
     check_not_future,
 )
 
@@ -56,6 +58,11 @@ class _Event(Strict):
         description="When the source published it; advances the event-time clock.",
     )
 
+    @field_validator("reported_at")
+    @classmethod
+    def _reported_in_range(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else check_instant(value, "reported_at")
+
 
 class ExchangeEvent(_Event):
     type: Literal["exchange"] = "exchange"
@@ -67,7 +74,7 @@ class ExchangeEvent(_Event):
         default=None, description="Undirected figure when no side's figure is known."
     )
     agreement_id: Slug | None = None
-    historical: bool = False
+    historical: StrictBool = False
     confidence: float = Field(default=1.0, ge=0.0, le=1.0, allow_inf_nan=False)
     claims: list[Claim] = Field(default_factory=list, max_length=200)
 
@@ -109,7 +116,7 @@ class CommitmentEvent(_Event):
     type: Literal["commitment"] = "commitment"
     agreement_id: Slug
     count: Count
-    per_side: bool = Field(
+    per_side: StrictBool = Field(
         default=False, description="True when count is for each side, false when combined."
     )
     categories: list[Category] = Field(default_factory=list, max_length=10)
@@ -117,7 +124,7 @@ class CommitmentEvent(_Event):
     mediators: list[Mediator] = Field(default_factory=list, max_length=10)
     signed: ReducedDate
     due: ReducedDate | None = None
-    approximate: bool = False
+    approximate: StrictBool = False
 
     @model_validator(mode="after")
     def _not_future(self) -> CommitmentEvent:
@@ -134,7 +141,7 @@ class TotalEvent(_Event):
     as_of: ReducedDate
     since: ReducedDate | None = None
     claimed_by: Party | None = None
-    approximate: bool = False
+    approximate: StrictBool = False
 
     @model_validator(mode="after")
     def _not_future(self) -> TotalEvent:

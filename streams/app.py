@@ -45,6 +45,7 @@ class Service:
     engine: Engine
     ready: bool = False
     watch: StallWatch | None = None
+    owns_dyad: bool = False
 
 
 def _credentials(settings: Settings) -> Any:
@@ -110,6 +111,15 @@ def make_app(settings: Settings) -> faust.App:
         web_bind=settings.web_host,
         web_port=settings.web_port,
         web_enabled=True,
+        # Only the views of DESIGN.md: Faust's /router and /table views (cluster layout,
+        # table contents) are off; routing between workers does not need them.
+        web_router_enabled=False,
+        web_tables_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        # aiohttp refuses request lines over 8190 bytes in plain text; up to 16 KB the views
+        # answer themselves, with their JSON error.
+        web_application_options={"handler_args": {"max_line_size": 16 * 1024}},
         autodiscover=False,
         value_serializer="orjson",
         key_serializer="raw",
@@ -173,5 +183,5 @@ def create_service(settings: Settings | None = None) -> Service:
     ingest_agent.register(service)
     web.register(service)
     health.register(service)
-    metrics.register_engine(service.engine)
+    metrics.register_engine(service.engine, lambda: service.owns_dyad)
     return service

@@ -4,12 +4,14 @@ committed position is compared with its high-water mark."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import Gauge
 
 from agents.watchdog import StallWatch
+from streams.topics import DYAD
 
 if TYPE_CHECKING:
     from streams.app import Service
@@ -20,6 +22,14 @@ CONSUMER_LAG = Gauge(
     "exchange_watch_consumer_lag_messages",
     "Messages waiting in an assigned input partition (high water minus committed position).",
     ["topic", "partition"],
+)
+TABLES_OWNER = Gauge(
+    "exchange_watch_tables_owner",
+    "1 on the worker that owns the dyad's partition, and so its tables and state gauges.",
+)
+UNHEALTHY = Gauge(
+    "exchange_watch_unhealthy",
+    "1 when /healthz reports a problem (an agent down, a stalled or unanswering consumer).",
 )
 CONSUMER_STALLED = Gauge(
     "exchange_watch_consumer_stalled",
@@ -36,7 +46,7 @@ def register(service: Service) -> None:
     # Under exactly-once, a transaction's commit marker takes one offset after the last
     # message, so one message of "lag" is normal there.
     slack = 1 if settings.processing_guarantee == "exactly_once" else 0
-    watch = StallWatch(limit_seconds=settings.stall_seconds)
+    watch = StallWatch(limit_seconds=settings.stall_seconds, started=time.monotonic())
     service.watch = watch
 
     @app.timer(CHECK_SECONDS)
@@ -44,10 +54,17 @@ def register(service: Service) -> None:
         consumer: Any = app.consumer  # Faust's consumer keeps its offsets in private maps
         assigned = [tp for tp in consumer.assignment() if tp.topic in inputs]
         watch.forget_others({(tp.topic, tp.partition) for tp in assigned})
-        if not assigned:
-            return
-        highwaters = await consumer.highwaters(*assigned)
+        highwaters: Any = {}
+        if assigned:
+            try:
+                # A consumer stuck in a rebalance may never answer: that is a finding too.
+                highwaters = await asyncio.wait_for(
+                    consumer.highwaters(*assigned), timeout=CHECK_SECONDS * 2
+                )
+            except Exception:
+                return
         now = time.monotonic()
+        watch.checked(now, len(assigned))
         for tp in assigned:
             committed = consumer._committed_offset.get(tp)  # next offset to process
             read = consumer._read_offset.get(tp)
@@ -56,10 +73,33 @@ def register(service: Service) -> None:
             if high is None or high < 0:
                 continue
             watch.observe(now, (tp.topic, tp.partition), position, max(position, high - slack))
+        try:  # the partitioner needs the topic's metadata on the producer side
+            producer: Any = app.producer
+            await asyncio.wait_for(
+                producer._ensure_producer().partitions_for(service.names.exchange_events),
+                timeout=CHECK_SECONDS,
+            )
+        except Exception:
+            pass
+        service.owns_dyad = owns_dyad(service, consumer)
+        TABLES_OWNER.set(int(service.owns_dyad))
         stalled = set(watch.stalled(now))
+        CONSUMER_LAG.clear()
+        CONSUMER_STALLED.clear()
         for (topic, partition), lag in watch.lag().items():
             CONSUMER_LAG.labels(topic, str(partition)).set(lag)
             CONSUMER_STALLED.labels(topic, str(partition)).set(int((topic, partition) in stalled))
+        UNHEALTHY.set(int(bool(watch.problems(now))))
+
+
+def owns_dyad(service: Service, consumer: Any) -> bool:
+    """Whether this worker is assigned the dyad's partition of exchange.events (its tables)."""
+    topic = service.names.exchange_events
+    try:
+        tp = service.app.producer.key_partition(topic, DYAD.encode("ascii"))
+    except Exception:  # metadata not known yet
+        return False
+    return any(a.topic == topic and a.partition == tp.partition for a in consumer.assignment())
 
 
 def problems(service: Service) -> list[str]:
@@ -68,8 +108,7 @@ def problems(service: Service) -> list[str]:
     for name, agent in service.app.agents.items():
         if agent.crashed or not agent.started:
             out.append(f"agent {name} is not running")
-    watch = service.watch
-    if watch is not None:
-        for topic, partition in watch.stalled(time.monotonic()):
-            out.append(f"no progress on {topic}[{partition}] with messages waiting")
+    if service.watch is not None:
+        out.extend(service.watch.problems(time.monotonic()))
+    UNHEALTHY.set(int(bool(out)))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
@@ -60,8 +60,9 @@ class EngineCollector(Collector):
     tables: people returned, days since the last exchange, active suspensions. A worker that
     does not own the dyad's partition reports none of them."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, is_owner: Callable[[], bool]) -> None:
         self.engine = engine
+        self.is_owner = is_owner
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         people = GaugeMetricFamily(
@@ -80,6 +81,10 @@ class EngineCollector(Collector):
             "Suspensions reported and not ended, by kind.",
             labels=["kind"],
         )
+        if not self.is_owner():
+            # A worker keeps the tables of partitions it no longer owns until it restarts:
+            # only the owner's figures are current.
+            return
         try:
             totals = self.engine.totals()
             gauges = self.engine.gauges()
@@ -100,11 +105,12 @@ class EngineCollector(Collector):
 _registered: list[EngineCollector] = []
 
 
-def register_engine(engine: Any) -> None:
+def register_engine(engine: Any, is_owner: Callable[[], bool]) -> None:
     """Expose the engine's gauges (once per process: the registry is global)."""
     if _registered:
         _registered[0].engine = engine
+        _registered[0].is_owner = is_owner
         return
-    collector = EngineCollector(engine)
+    collector = EngineCollector(engine, is_owner)
     REGISTRY.register(collector)
     _registered.append(collector)

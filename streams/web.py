@@ -14,7 +14,7 @@ import orjson
 from faust import web
 from faust.exceptions import SameNode
 
-from schemas.common import KINDS
+from schemas.common import KINDS, MAX_YEAR, MIN_YEAR
 from streams import health
 from streams.topics import DYAD
 
@@ -56,9 +56,12 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"{name}={value!r} is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise BadRequest(f"{name}={value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return day
 
 
 def windows_args(query: Mapping[str, str]) -> tuple[str, str, dt.date | None, dt.date | None]:

@@ -51,7 +51,7 @@ from agents.reader.en_lexicon import (
     outside_exchange,
 )
 from agents.reader.en_tokens import Mention, Tokens, find_mentions, tokenize
-from schemas.common import Category, Kind, Mediator, Party
+from schemas.common import MAX_COUNT, Category, Kind, Mediator, Party
 from schemas.news import (
     CommitmentFact,
     ExchangeFact,
@@ -225,6 +225,8 @@ def _apply_cues(
                     r.since = r.since or val.value
                 elif val.role == "as_of":
                     r.as_of = r.as_of or val.value
+    # A figure past the contract's bound ("2022 thousand") is no count of people.
+    readings[:] = [r for r in readings if max(r.counts) <= MAX_COUNT]
     for r in readings:
         if max(r.counts) > MAX_SINGLE_EXCHANGE[r.kind] and r.mode == "done":
             r.cumulative = True

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from tests.support import (
     Worker,
@@ -58,15 +59,12 @@ def totals_of(worker: Worker) -> dict[str, Any] | None:
 
 
 def owns_tables(worker: Worker) -> bool:
-    """The owner's local tables hold the dyad's figures; its /metrics shows them."""
+    """Whether the worker says it owns the dyad's partition (and so its tables)."""
     import urllib.request
 
     with urllib.request.urlopen(worker.url + "/metrics", timeout=10) as resp:
         text = resp.read().decode()
-    for line in text.splitlines():
-        if line.startswith('exchange_watch_people_returned{kind="pows",side="UA"}'):
-            return float(line.rsplit(" ", 1)[1]) > 0
-    return False
+    return "exchange_watch_tables_owner 1.0" in text.splitlines()
 
 
 def wait_exact(worker: Worker, expected: dict[str, Any], timeout: float) -> None:
@@ -107,7 +105,7 @@ def test_broker_restart_mid_stream(tmp_path: Path) -> None:
         broker.stop(b)
 
 
-def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Path) -> None:
+def pair(kafka_bootstrap: str, tmp_path: Path, **env: str) -> tuple[Worker, Worker]:
     prefix, app_id = unique("scale") + ".", unique("exwatch-scale")
 
     def worker(n: int) -> Worker:
@@ -117,10 +115,18 @@ def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Pat
             app_id=app_id,
             port=free_port(),
             data_dir=tmp_path / f"worker{n}",
-            extra_env={"EXWATCH_PARTITIONS": "4"},
+            extra_env={"EXWATCH_PARTITIONS": "4", **env},
         )
 
-    a, b = worker(1), worker(2)
+    return worker(1), worker(2)
+
+
+def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Path) -> None:
+    # at_least_once: faust-streaming 0.15's transactions do not survive a rebalance of a
+    # running worker (see the next test and the README); without a crash, a rebalance
+    # commits before handing partitions over, so at-least-once ends exact here.
+    a, b = pair(kafka_bootstrap, tmp_path, EXWATCH_PROCESSING_GUARANTEE="at_least_once")
+
     lines, expected = swaps(3000)
     topic = a.topic("exchange.events")
     try:
@@ -150,15 +156,41 @@ def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Pat
             assert (sa, body_a) == (sb, body_b), path
         # The owner of the dyad's tables leaves, mid-stream again: the other takes them over
         # from the changelog.
+        wait_until(lambda: owns_tables(a) != owns_tables(b), 30, "one owner of the tables")
         owner, other = (a, b) if owns_tables(a) else (b, a)
-        assert owns_tables(owner) and not owns_tables(other)
         more, more_totals = swaps(600, first_day=3000)
         final = {k: {s: expected[k][s] + more_totals[k][s] for s in ("UA", "RU")} for k in KINDS}
         produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in more[:300]])
         owner.stop()
         produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in more[300:]])
         wait_exact(other, final, 240)
-        assert owns_tables(other)
+        wait_until(lambda: owns_tables(other), 30, "the other worker owning the tables")
+    finally:
+        a.stop()
+        b.stop()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="faust-streaming 0.15: a running worker rebalanced under exactly_once fails to "
+    "restart its transactions ('Invalid state transition IN_TRANSACTION -> IN_TRANSACTION') "
+    "and table writes are lost at the handover; measured here, see README, Reliability",
+)
+def test_rebalance_under_exactly_once_ends_exact(kafka_bootstrap: str, tmp_path: Path) -> None:
+    a, b = pair(kafka_bootstrap, tmp_path, EXWATCH_PROCESSING_GUARANTEE="exactly_once")
+    lines, expected = swaps(1500)
+    topic = a.topic("exchange.events")
+    try:
+        a.start()
+        produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[:750]])
+        b.start()
+        produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[750:]])
+        wait_until(
+            lambda: totals_of(a) == expected or totals_of(b) == expected,
+            60,
+            "exact totals after the rebalance",
+            every=2.0,
+        )
     finally:
         a.stop()
         b.stop()

@@ -35,3 +35,22 @@ def test_reassigned_partitions_are_forgotten() -> None:
     w.observe(0.0, TP, position=0, highwater=5)
     w.forget_others(set())
     assert w.stalled(10.0) == [] and w.lag() == {}
+
+
+def test_a_consumer_that_stops_answering_is_reported() -> None:
+    w = StallWatch(limit_seconds=10, started=0.0)
+    assert w.problems(5.0) == []
+    w.checked(5.0, assigned=2)
+    assert w.problems(14.0) == []
+    assert "not answered a check for 16 s" in w.problems(21.0)[0]
+
+
+def test_a_worker_left_without_partitions_is_reported() -> None:
+    w = StallWatch(limit_seconds=10, started=0.0)
+    w.checked(1.0, assigned=0)
+    w.checked(6.0, assigned=0)
+    assert w.problems(6.0) == []
+    w.checked(12.0, assigned=0)
+    assert "no input partition assigned for 11 s" in w.problems(12.0)[0]
+    w.checked(13.0, assigned=3)
+    assert w.problems(13.0) == []
