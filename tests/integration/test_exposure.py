@@ -220,11 +220,6 @@ def test_a_10kb_query_is_refused(worker: Worker, view: str) -> None:
     assert status in (400, 414), (view, status, body[:200])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiohttp refuses a request line over 8190 bytes before the view runs: 400 in "
-    "text/plain (echoing the line), not the views' JSON error",
-)
 @pytest.mark.parametrize("view", ["/healthz", *STATE_VIEWS])
 def test_a_10kb_query_gets_a_json_error(worker: Worker, view: str) -> None:
     status, error = json_error(worker, f"{view}?q={'x' * 10_000}")
@@ -250,11 +245,6 @@ def test_windows_with_valid_parameters(worker: Worker) -> None:
         assert status == 200 and body["windows"], (query, status, body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dates at the ends of Python's range reach the window arithmetic: "
-    "from=to=9999-12-31 is a 500 (OverflowError), year 1 is answered with empty windows",
-)
 @pytest.mark.parametrize(
     "query",
     [
@@ -269,11 +259,6 @@ def test_windows_refuse_dates_outside_the_war_years(worker: Worker, query: str) 
     assert status == 400 and ("from" in error or "to" in error), (query, status, error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Faust's /router and /table views are on by default (web_router_enabled, "
-    "web_tables_enabled): cluster layout and table names, and 500s on made-up keys",
-)
 @pytest.mark.parametrize(
     "path", ["/router/", "/router/topics", "/router/totals/", "/table/", "/table/totals/",
              "/table/totals/remains/"],
