@@ -32,7 +32,7 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/python deploy/demo.py --port $(KAFKA_PORT) --controller-port $(KAFKA_CONTROLLER_PORT)
 
-test: install
+test: install lint
 	@set -o pipefail; out=$$($(BROKER) ensure --port $(KAFKA_PORT) --controller-port $(KAFKA_CONTROLLER_PORT) | tail -n 1) || exit 1; \
 	echo "$$out"; state=$${out%% *}; bootstrap=$${out#* }; \
 	EXWATCH_BROKER="kafka://$$bootstrap" $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
@@ -45,6 +45,7 @@ unit: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed
