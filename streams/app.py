@@ -143,6 +143,7 @@ def create_service(settings: Settings | None = None) -> Service:
             key_serializer="raw",
             value_serializer="raw",
             partitions=settings.partitions,
+            internal=True,  # created at start with these partitions, if missing
         )
 
     tables = {
