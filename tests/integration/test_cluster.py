@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 
 from tests.support import (
     Worker,
@@ -170,27 +169,27 @@ def test_second_worker_joins_then_one_leaves(kafka_bootstrap: str, tmp_path: Pat
         b.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="faust-streaming 0.15: a running worker rebalanced under exactly_once fails to "
-    "restart its transactions ('Invalid state transition IN_TRANSACTION -> IN_TRANSACTION') "
-    "and table writes are lost at the handover; measured here, see README, Reliability",
-)
-def test_rebalance_under_exactly_once_ends_exact(kafka_bootstrap: str, tmp_path: Path) -> None:
+def test_rebalance_under_exactly_once_is_never_silent(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """faust-streaming 0.15 loses table writes when a running worker is rebalanced under
+    exactly_once (measured: a burst, a join, a burst, totals a tenth short, 3 runs of 3).
+    The worker that lost partitions says so in /healthz; the totals are then either exact
+    or flagged, never quietly short."""
     a, b = pair(kafka_bootstrap, tmp_path, EXWATCH_PROCESSING_GUARANTEE="exactly_once")
-    lines, expected = swaps(1500)
+    lines, _ = swaps(1500)
     topic = a.topic("exchange.events")
     try:
         a.start()
         produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[:750]])
         b.start()
         produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[750:]])
-        wait_until(
-            lambda: totals_of(a) == expected or totals_of(b) == expected,
-            60,
-            "exact totals after the rebalance",
-            every=2.0,
-        )
+
+        def flagged() -> bool:
+            status, body = http_get(a.url + "/healthz", timeout=10)
+            return status == 503 and any("exactly-once" in p for p in body.get("problems", []))
+
+        assert wait_until(flagged, 60, "the rebalanced worker to flag it", every=2.0)
+        wait_until(lambda: totals_of(b) is not None, 30, "the other worker answering", every=1.0)
+        assert http_get(b.url + "/healthz")[0] == 200  # b lost nothing: it only gained
     finally:
         a.stop()
         b.stop()
