@@ -15,6 +15,7 @@ from tests.support import (
     free_port,
     http_get,
     produce,
+    settle_exact,
     unique,
     wait_until,
 )
@@ -67,10 +68,9 @@ def owns_tables(worker: Worker) -> bool:
 
 
 def wait_exact(worker: Worker, expected: dict[str, Any], timeout: float) -> None:
-    try:
-        wait_until(lambda: totals_of(worker) == expected, timeout, "exact totals", every=1.0)
-    except AssertionError:
-        raise AssertionError(f"{totals_of(worker)} != {expected}\n{worker.log_tail()}") from None
+    settle_exact(
+        worker, lambda: totals_of(worker), expected, timeout, worker.topic("exchange.events")
+    )
 
 
 def test_broker_restart_mid_stream(tmp_path: Path) -> None:

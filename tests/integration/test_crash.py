@@ -24,6 +24,7 @@ from tests.support import (
     http_get,
     http_get_json,
     produce,
+    settle_exact,
     unique,
     wait_until,
 )
@@ -120,19 +121,14 @@ def test_kill_9_mid_stream_loses_nothing_and_counts_nothing_twice(
     producer.join()
     start_worker(worker)  # same app id, data dir (RocksDB) and port
 
-    def drained() -> dict[str, Any] | None:
+    def totals_now() -> dict[str, Any] | None:
         status, body = http_get(worker.url + "/totals")
         if status != 200:
             return None
-        got = {k: {s: body[k][s] for s in ("UA", "RU")} for k in KINDS}
-        return body if got == expected else None
+        return {k: {s: body[k][s] for s in ("UA", "RU")} for k in KINDS}
 
-    try:
-        totals = wait_until(drained, 400, "exact totals after the restart", every=2.0)
-    except AssertionError:
-        raise AssertionError(
-            f"totals {http_get(worker.url + '/totals')} != {expected}\n{worker.log_tail()}"
-        ) from None
+    settle_exact(worker, totals_now, expected, 400, topic)
+    totals = http_get_json(worker.url + "/totals")
     assert totals["remains"]["unattributed"] == 0
     windows = http_get_json(worker.url + "/totals/windows?kind=remains&size=month")
     got_months = {w["start"]: w["UA"] for w in windows["windows"] if w["UA"]}
