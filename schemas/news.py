@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
@@ -38,17 +38,7 @@ CategoryName = Literal[
     "other_war",
     "unrelated",
 ]
-CATEGORIES: tuple[CategoryName, ...] = (
-    "remains_exchange",
-    "pow_exchange",
-    "civilian_return",
-    "exchange_suspended",
-    "negotiation",
-    "attack",
-    "infrastructure",
-    "other_war",
-    "unrelated",
-)
+CATEGORIES: tuple[CategoryName, ...] = get_args(CategoryName)
 
 
 class NewsItem(Strict):
