@@ -9,7 +9,6 @@ carries, then stops what it started. Each run uses fresh topic names, so reruns 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,20 +17,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "deploy" / "sample"
-
-
-def broker_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("exwatch_broker", ROOT / "deploy/kafka/broker.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["exwatch_broker"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def get(url: str) -> Any:
@@ -66,7 +55,9 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    broker = broker_module()
+    sys.path.insert(0, str(ROOT))  # run as a script: make `deploy.kafka` importable
+    from deploy.kafka import broker
+
     bootstrap, started = broker.ensure(port=args.port, controller_port=args.controller_port)
     print(f"demo: broker {bootstrap} ({'started' if started else 'reused'})")
     run_id = time.strftime("%Y%m%d%H%M%S")

@@ -103,17 +103,25 @@ def _reason(exc: ValidationError) -> DeadReason:
     return "invalid"
 
 
-def decode_news(data: bytes | str) -> NewsItem:
-    obj = loads_json(data)
+def validate_news(obj: Any) -> NewsItem:
+    """A parsed object as a NewsItem, or `Rejected`."""
     try:
         return NewsItem.model_validate(obj)
     except ValidationError as exc:
         raise Rejected(_reason(exc), f"invalid NewsItem: {describe(exc)}") from None
 
 
-def decode_event(data: bytes | str) -> AnyEvent:
-    obj = loads_json(data)
+def validate_event(obj: Any) -> AnyEvent:
+    """A parsed object as an event of the union, or `Rejected`."""
     try:
         return EVENT_ADAPTER.validate_python(obj)
     except ValidationError as exc:
         raise Rejected(_reason(exc), f"invalid ExchangeEvent: {describe(exc)}") from None
+
+
+def decode_news(data: bytes | str | None) -> NewsItem:
+    return validate_news(loads_json(data))
+
+
+def decode_event(data: bytes | str | None) -> AnyEvent:
+    return validate_event(loads_json(data))

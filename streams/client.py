@@ -24,10 +24,11 @@ from types import TracebackType
 from typing import Any, Literal
 
 from aiokafka import AIOKafkaProducer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from schemas.codec import Rejected, decode_event, decode_news, describe, dumps
-from schemas.events import EVENT_ADAPTER, AnyEvent
+from schemas import codec
+from schemas.codec import Rejected, decode_event, decode_news, dumps
+from schemas.events import AnyEvent
 from schemas.news import NewsItem
 from streams.security import check_credentials
 from streams.settings import Settings
@@ -46,21 +47,11 @@ class LineResult:
 
 
 def validate_news(obj: NewsItem | dict[str, Any]) -> NewsItem:
-    if isinstance(obj, NewsItem):
-        return obj
-    try:
-        return NewsItem.model_validate(obj)
-    except ValidationError as exc:
-        raise Rejected("invalid", f"invalid NewsItem: {describe(exc)}") from None
+    return obj if isinstance(obj, NewsItem) else codec.validate_news(obj)
 
 
 def validate_event(obj: BaseModel | dict[str, Any]) -> AnyEvent:
-    try:
-        if isinstance(obj, BaseModel):
-            obj = obj.model_dump(mode="json")
-        return EVENT_ADAPTER.validate_python(obj)
-    except ValidationError as exc:
-        raise Rejected("invalid", f"invalid ExchangeEvent: {describe(exc)}") from None
+    return codec.validate_event(obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj)
 
 
 def validate_lines(lines: Iterable[bytes], stream: Stream) -> Iterator[LineResult]:

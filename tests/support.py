@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import socket
@@ -27,12 +26,10 @@ T = TypeVar("T")
 
 
 def broker_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("exwatch_broker", ROOT / "deploy/kafka/broker.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["exwatch_broker"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The broker tooling (`deploy/kafka/broker.py`, a script that is also a module)."""
+    from deploy.kafka import broker
+
+    return broker
 
 
 def free_port() -> int:
