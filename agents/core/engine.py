@@ -88,7 +88,10 @@ def _date(value: dt.date | str | None) -> dt.date | None:
 
 class Engine:
     def __init__(self, stores: Stores, config: Config) -> None:
-        self.stores = stores
+        # Every write is journaled until the event is through: an event that raises is
+        # undone, never left half applied (its dead letter then means "changed nothing").
+        self.stores = stores.journaled()
+        stores = self.stores
         self.config = config
         self.ledger = Ledger(stores)
         self.agreement_book = AgreementBook(config, stores)
@@ -107,6 +110,15 @@ class Engine:
     # Events.
 
     def apply(self, event: AnyEvent) -> Outcome:
+        try:
+            outcome = self._apply(event)
+        except BaseException:
+            self.stores.undo()
+            raise
+        self.stores.keep()
+        return outcome
+
+    def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)
         if key in self.stores.seen:
             return Outcome(event.type, event.kind, duplicate=True, clock=self.clock())
@@ -166,7 +178,13 @@ class Engine:
         at = utc(now)
         if clock:
             at = max(at, parse_instant(clock))
-        return self.rules.evaluate(parse_instant(iso(at)))
+        try:
+            alerts = self.rules.evaluate(parse_instant(iso(at)))
+        except BaseException:
+            self.stores.undo()
+            raise
+        self.stores.keep()
+        return alerts
 
     # Views (JSON-ready).
 

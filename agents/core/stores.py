@@ -119,6 +119,53 @@ class JsonRoundTripStore(MutableMapping[str, JSON]):
         return len(self._data)
 
 
+_ABSENT = object()
+
+
+class Journaled(MutableMapping[str, JSON]):
+    """A store that remembers what each key held before the event being applied, so that an
+    event the engine fails on can be undone instead of staying half applied."""
+
+    def __init__(self, base: Store) -> None:
+        self.base = base
+        self.before: dict[str, JSON] = {}
+
+    def _remember(self, key: str) -> None:
+        if key not in self.before:
+            self.before[key] = self.base.get(key, _ABSENT)
+
+    def __getitem__(self, key: str) -> JSON:
+        return self.base[key]
+
+    def __setitem__(self, key: str, value: JSON) -> None:
+        self._remember(key)
+        self.base[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self._remember(key)
+        del self.base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def undo(self) -> None:
+        for key, value in self.before.items():
+            if value is _ABSENT:
+                self.base.pop(key, None)
+            else:
+                self.base[key] = value
+        self.before.clear()
+
+    def keep(self) -> None:
+        self.before.clear()
+
+
 @dataclass
 class Stores:
     """The engine's state; see the module docstring for each mapping's keys and values."""
@@ -146,3 +193,19 @@ class Stores:
 
     def named(self) -> dict[str, Store]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def journaled(self) -> Stores:
+        """The same mappings, each wrapped in a `Journaled` store."""
+        return Stores(**{name: Journaled(store) for name, store in self.named().items()})
+
+    def undo(self) -> None:
+        """Put back what every `Journaled` store held before the current event."""
+        for store in self.named().values():
+            if isinstance(store, Journaled):
+                store.undo()
+
+    def keep(self) -> None:
+        """Accept the current event's writes: the journals start afresh."""
+        for store in self.named().values():
+            if isinstance(store, Journaled):
+                store.keep()

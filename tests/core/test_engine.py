@@ -101,3 +101,47 @@ def test_gauges_for_the_worker() -> None:
         {"agreement": "test-2025-01", "kind": "remains", "days": 10}
     ]
     assert gauges["active_suspensions"] == {"remains": 0, "pows": 0, "civilians": 0}
+
+
+def _snapshot(e: Engine) -> dict[str, dict[str, object]]:
+    return {name: dict(store.items()) for name, store in e.stores.named().items()}
+
+
+@pytest.mark.parametrize("json_roundtrip", [False, True])
+def test_an_event_the_engine_fails_on_is_undone_not_half_applied(
+    json_roundtrip: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e = Engine(Stores.in_memory(json_roundtrip=json_roundtrip), REMAINS_ONLY)
+    e.apply(exchange("a", "2025-04-26", ua=10, ru=20))
+    before = _snapshot(e)
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("fault after the tables were written")
+
+    # The swap is counted in the ledger before the suspension book is asked: a failure
+    # there finds totals, windows and the exchange record already written.
+    monkeypatch.setattr(e.suspension_book, "on_exchange", fail)
+    second = exchange("b", "2025-06-01", ua=5, ru=7)
+    with pytest.raises(RuntimeError):
+        e.apply(second)
+    assert _snapshot(e) == before
+    monkeypatch.undo()
+    # Applied again once the fault is gone, it counts once.
+    assert not e.apply(second).duplicate
+    assert e.totals()["remains"] == {"UA": 15, "RU": 27, "unattributed": 0}
+
+
+def test_a_tick_the_rules_fail_on_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
+    e = engine()
+    e.apply(exchange("a", "2025-04-26", ua=1))
+    before = _snapshot(e)
+
+    def write_then_fail(now: dt.datetime) -> list[object]:
+        e.stores.alerts["half"] = {"written": True}
+        e.stores.meta["alerts"] = ["half"]
+        raise RuntimeError("fault in a rule")
+
+    monkeypatch.setattr(e.rules, "evaluate", write_then_fail)
+    with pytest.raises(RuntimeError):
+        e.tick(at("2025-09-01"))
+    assert _snapshot(e) == before
