@@ -15,6 +15,7 @@ import orjson
 from agents.wiring import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
+from streams.faust_fixes import atomic_event
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
@@ -46,29 +47,31 @@ def register(service: Service) -> None:
     @app.agent(source, name="ingest")
     async def ingest(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            if event.message.topic == service.names.ticks:
-                now = dt.datetime.fromisoformat(orjson.loads(event.value)["now"])
-                await send_alerts(service, engine.tick(now))
-                progress(STAGE)
-                continue
-            try:
-                ev = decode_event(event.value)
-            except Rejected as exc:
-                await send_dead_letter(service, event, exc, STAGE)
-                progress(STAGE)
-                continue
-            try:
-                outcome = engine.apply(ev)
-            except Exception as exc:  # one event the engine cannot take must not stop the agent
-                error = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
-                await send_dead_letter(service, event, error, STAGE)
-                progress(STAGE)
-                continue
-            metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
-            if outcome.duplicate:
-                metrics.DUPLICATES.labels(kind=ev.kind).inc()
-            await send_alerts(service, outcome.alerts)
+            # Table writes, alerts and dead letters of one event commit together.
+            async with atomic_event(event):
+                await handle(event)
             progress(STAGE)
+
+    async def handle(event: faust.EventT) -> None:
+        if event.message.topic == service.names.ticks:
+            now = dt.datetime.fromisoformat(orjson.loads(event.value)["now"])
+            await send_alerts(service, engine.tick(now))
+            return
+        try:
+            ev = decode_event(event.value)
+        except Rejected as exc:
+            await send_dead_letter(service, event, exc, STAGE)
+            return
+        try:
+            outcome = engine.apply(ev)
+        except Exception as exc:  # one event the engine cannot take must not stop the agent
+            error = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
+            await send_dead_letter(service, event, error, STAGE)
+            return
+        metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
+        if outcome.duplicate:
+            metrics.DUPLICATES.labels(kind=ev.kind).inc()
+        await send_alerts(service, outcome.alerts)
 
     if service.settings.clock == "live":
 

@@ -1,29 +1,194 @@
 """Corrections to faust-streaming 0.15 that the service's guarantees depend on.
 
-Exactly-once commit: Faust's `TransactionManager.commit` sends the consumed offsets and commits
-the transactions without first draining the producer buffer where table changelog writes wait
-(`send_soon`); its at-least-once path does flush. Writes of an event whose offset is committed
-could then land in the next transaction, and a crash lost them: found by the kill -9 test,
-where one swap was counted twice after a restart. The fix flushes before committing.
+Table writes are queued in the producer's buffer (`send_soon`) and sent by one background
+task. Three faults in how Faust cuts that queue at a commit, all found by the kill -9 and
+rebalance tests (a swap counted twice after a restart; totals short after a rebalance):
+
+1. `ProducerBuffer.flush` is not a drain: it returns as soon as one message takes over 0.1 s,
+   and never waits for the message the sender task is sending. Offsets were committed while
+   writes of the events before them were still queued, and a crash or a stop lost them.
+   `flush` here waits until the queue is empty and nothing is in flight.
+2. The exactly-once commit (`TransactionManager.commit`) did not flush at all, and even a
+   drain is not enough: events keep being applied while the commit awaits the broker, so a
+   transaction could end in the middle of one event's writes. After a crash the event was
+   applied again on top of half of its own effects. Now the commit closes a gate that every
+   table writer passes (`table_writes()`), drains, commits, and opens it again: a
+   transaction always holds whole events.
+3. On a rebalance, Faust forgets the offsets acknowledged since the last commit before it
+   commits, so under exactly-once the open transaction was aborted while the worker's local
+   tables kept its writes; when the partitions came back, those uncommitted writes were taken
+   as applied and the events they came from were skipped. Now the consumer stops the flow,
+   waits for the events in hand and commits before Faust's revocation runs.
+4. Messages an agent sends while handling an event (alerts, dead letters, classified news,
+   events read from news) went to the transaction of their destination partition, or to no
+   transaction at all for a topic the worker does not read (faust-streaming#177): after a
+   crash they were sent again, and in a cluster a destination partition owned by another
+   worker had no transaction to join. Inside `atomic_event(event)` they now join the
+   transaction of the event's own partition, with its table writes and its offset. Sends
+   outside any event (the wall-clock tick) are sent outside transactions.
+5. Under exactly-once, Faust took a changelog's end for table recovery from the consumer's
+   cached last stable offset, which is unknown (-1) for a partition not fetched yet: a worker
+   taking over partitions, or restarting, believed the changelogs empty, started from empty
+   tables and went on from the committed offsets (the totals lost everything before the
+   handover). The end is now asked of the broker, at read_committed isolation.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any
 
-from faust.transport.consumer import TransactionManager
+import faust
+from faust.transport.consumer import Consumer, TransactionManager
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+from faust.transport.producer import ProducerBuffer
+
+# How long a revocation waits for the events in hand before committing what is acknowledged.
+REVOKE_WAIT_SECONDS = 10.0
+
+_gate: asyncio.Lock | None = None
+# The partition (topic, number) of the event being handled, in the agent's task only.
+_source: ContextVar[tuple[str, int] | None] = ContextVar("exwatch_source", default=None)
+
+
+def _the_gate() -> asyncio.Lock:
+    global _gate
+    if _gate is None:
+        _gate = asyncio.Lock()
+    return _gate
+
+
+@contextlib.asynccontextmanager
+async def atomic_event(event: faust.EventT) -> AsyncIterator[None]:
+    """Hold while handling one event: its table writes and the messages sent inside go to
+    one transaction (under exactly-once), which a commit never splits."""
+    msg = event.message
+    token = _source.set((msg.topic, msg.partition))
+    try:
+        async with _the_gate():
+            yield
+    finally:
+        _source.reset(token)
+
+
+# 1. A flush that drains.
+
+_original_send_pending = ProducerBuffer._send_pending
+
+
+async def _send_pending_counted(self: ProducerBuffer, fut: Any) -> None:
+    self.__dict__["_exwatch_in_flight"] = self.__dict__.get("_exwatch_in_flight", 0) + 1
+    try:
+        await _original_send_pending(self, fut)
+    finally:
+        self.__dict__["_exwatch_in_flight"] -= 1
+
+
+def _in_flight(buffer: ProducerBuffer) -> int:
+    return int(buffer.__dict__.get("_exwatch_in_flight", 0))
+
+
+async def _drain(self: ProducerBuffer) -> None:
+    while True:
+        while _in_flight(self):
+            await asyncio.sleep(0.001)
+        if not self.size:
+            return
+        if self.should_stop:
+            # The sender task is ending (worker stopping): send the rest in order here.
+            await _send_pending_counted(self, self.pending.get_nowait())
+        else:
+            await asyncio.sleep(0.001)
+
+
+# 2. An exactly-once commit of whole events only.
 
 _original_commit = TransactionManager.commit
 
 
-async def _commit_after_flush(
+async def _commit_whole_events(
     self: TransactionManager, offsets: Any, start_new_transaction: bool = True
 ) -> bool:
-    await self.producer.flush()
-    return bool(await _original_commit(self, offsets, start_new_transaction))
+    async with _the_gate():
+        await self.producer.flush()
+        return bool(await _original_commit(self, offsets, start_new_transaction))
+
+
+# 3. Commit before a revocation forgets what was acknowledged.
+
+_original_revoked = Consumer.on_partitions_revoked
+
+
+async def _commit_then_revoke(self: Consumer, revoked: Any) -> None:
+    app: Any = self.app
+    if not self.should_stop and self.assignment():
+        self.stop_flow()
+        app.flow_control.suspend()
+        app.flow_control.clear()
+        deadline = time.monotonic() + REVOKE_WAIT_SECONDS
+        while self._unacked_messages and time.monotonic() < deadline:
+            await self._wait_for_ack(timeout=0.2)
+            self._clean_unacked_messages()
+        await self.commit()
+    await _original_revoked(self, revoked)
+
+
+# 4. Sends join the transaction of the event being handled.
+
+_original_send = TransactionManager.send
+
+
+async def _send_with_source(
+    self: TransactionManager,
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    partition: int | None,
+    timestamp: float | None,
+    headers: Any,
+    *,
+    transactional_id: str | None = None,
+) -> Any:
+    source = _source.get()
+    if source is None:
+        if topic in self.app.tables.changelog_topics:
+            # Table writes come from the buffer's sender task; their partition is the
+            # source partition, so Faust's own choice of transaction is the right one.
+            return await _original_send(self, topic, key, value, partition, timestamp, headers)
+        return await self.producer.send(topic, key, value, partition, timestamp, headers)
+    app: Any = self.app
+    group = app.assignor.group_for_topic(source[0])
+    tid = f"{app.conf.id}-{group}-{source[1]}"
+    return await self.producer.send(
+        topic, key, value, partition, timestamp, headers, transactional_id=tid
+    )
+
+
+# 5. Changelog ends from the broker.
+
+
+async def _highwaters_from_broker(self: AIOKafkaConsumerThread, partitions: Any) -> Any:
+    # The consumer reads at read_committed under exactly-once, so the broker answers with the
+    # last stable offset: committed data only, as recovery needs.
+    return await self._ensure_consumer().end_offsets(list(partitions))
+
+
+_PATCHES: tuple[tuple[type, str, Any], ...] = (
+    (ProducerBuffer, "_send_pending", _send_pending_counted),
+    (ProducerBuffer, "flush", _drain),
+    (TransactionManager, "commit", _commit_whole_events),
+    (TransactionManager, "send", _send_with_source),
+    (Consumer, "on_partitions_revoked", _commit_then_revoke),
+    (AIOKafkaConsumerThread, "_highwaters", _highwaters_from_broker),
+)
 
 
 def apply() -> None:
     """Install the corrections (idempotent)."""
-    if TransactionManager.commit is not _commit_after_flush:
-        TransactionManager.commit = _commit_after_flush  # type: ignore[method-assign]
+    for owner, name, replacement in _PATCHES:
+        if getattr(owner, name) is not replacement:
+            setattr(owner, name, replacement)

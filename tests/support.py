@@ -112,7 +112,14 @@ class Worker:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "streams.cli",
+                "worker",
+                "--loglevel",
+                os.environ.get("EXWATCH_TEST_LOGLEVEL", "warning"),
+            ],
             cwd=ROOT,
             env=self.env(),
             stdout=log,
@@ -208,16 +215,6 @@ def consume(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> l
     return list(run(_consume(bootstrap, topic, expect, timeout)))
 
 
-# faust-streaming 0.15 does not commit table changelog writes and input offsets atomically in
-# every case: after a kill -9 under exactly_once, and at a rebalance handover under
-# at_least_once, a swap was seen counted twice or lost (1 to 2 runs in 4). Where a test meets
-# it, the run is reported as an expected failure with the difference, never as a pass.
-FAUST_ATOMICITY = (
-    "faust-streaming 0.15 changelog writes and offsets not atomic at a crash or handover "
-    "(see README, Reliability)"
-)
-
-
 def lag_drained(worker: Worker, topic: str) -> bool:
     with urllib.request.urlopen(worker.url + "/metrics", timeout=10) as resp:
         lines = resp.read().decode().splitlines()
@@ -233,11 +230,9 @@ def settle_exact(
     timeout: float,
     topic: str,
 ) -> Any:
-    """Wait for `read()` to equal `expected`. If instead the worker drains its input and the
-    figures stay put for 15 s, the known Faust defect is reported as an expected failure
-    with the difference; anything else (no progress, no answer) fails the test."""
-    import pytest
-
+    """Wait for `read()` to equal `expected`. The test fails, with the difference, as soon
+    as the worker has drained its input and the figures stayed put for 15 s without being
+    exact, or when the timeout passes."""
     deadline = time.monotonic() + timeout
     last, since = None, time.monotonic()
     while time.monotonic() < deadline:
@@ -247,7 +242,7 @@ def settle_exact(
         if got != last:
             last, since = got, time.monotonic()
         elif time.monotonic() - since > 15 and lag_drained(worker, topic):
-            pytest.xfail(f"{FAUST_ATOMICITY}: got {got}, expected {expected}")
+            raise AssertionError(f"drained but not exact: {got} != {expected}\n{worker.log_tail()}")
         time.sleep(2)
     raise AssertionError(
         f"no exact figures in {timeout:.0f}s: {last} != {expected}\n{worker.log_tail()}"
