@@ -51,6 +51,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/bench_reader_slavic.py
+	$(BIN)/python bench/bench_ingest.py
 
 schemas: $(VENV)/.installed
 	$(BIN)/exchange-watch schema export schemas/jsonschema
