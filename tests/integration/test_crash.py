@@ -96,47 +96,49 @@ def test_kill_9_mid_stream_loses_nothing_and_counts_nothing_twice(
             "EXWATCH_PARTITIONS": "1",
         },
     )
-    start_worker(worker)
-    topic = worker.topic("exchange.events")
+    try:
+        start_worker(worker)
+        topic = worker.topic("exchange.events")
 
-    # A steady stream: 50 batches of 1,000, one every 0.4 s (2,500 events/s, faster than the
-    # worker applies them, so the kill lands with messages in flight and a backlog).
-    def stream() -> None:
-        for n in range(0, len(lines), 1000):
-            produce(worker.bootstrap, topic, [(b"RU-UA", v) for v in lines[n : n + 1000]])
-            time.sleep(0.4)
+        # A steady stream: 50 batches of 1,000, one every 0.4 s (2,500 events/s, faster than the
+        # worker applies them, so the kill lands with messages in flight and a backlog).
+        def stream() -> None:
+            for n in range(0, len(lines), 1000):
+                produce(worker.bootstrap, topic, [(b"RU-UA", v) for v in lines[n : n + 1000]])
+                time.sleep(0.4)
 
-    producer = threading.Thread(target=stream)
-    producer.start()
+        producer = threading.Thread(target=stream)
+        producer.start()
 
-    def applied() -> int:
-        status, body = http_get(worker.url + "/totals")
-        return sum(body[k]["UA"] for k in KINDS) if status == 200 else 0
+        def applied() -> int:
+            status, body = http_get(worker.url + "/totals")
+            return sum(body[k]["UA"] for k in KINDS) if status == 200 else 0
 
-    half = sum(t["UA"] for t in expected.values()) // 3
-    wait_until(lambda: applied() > half, 240, "a third of the stream applied", every=1.0)
-    assert worker.proc is not None
-    os.kill(worker.proc.pid, signal.SIGKILL)
-    worker.proc.wait(10)
-    producer.join()
-    start_worker(worker)  # same app id, data dir (RocksDB) and port
+        half = sum(t["UA"] for t in expected.values()) // 3
+        wait_until(lambda: applied() > half, 240, "a third of the stream applied", every=1.0)
+        assert worker.proc is not None
+        os.kill(worker.proc.pid, signal.SIGKILL)
+        worker.proc.wait(10)
+        producer.join()
+        start_worker(worker)  # same app id, data dir (RocksDB) and port
 
-    def totals_now() -> dict[str, Any] | None:
-        status, body = http_get(worker.url + "/totals")
-        if status != 200:
-            return None
-        return {k: {s: body[k][s] for s in ("UA", "RU")} for k in KINDS}
+        def totals_now() -> dict[str, Any] | None:
+            status, body = http_get(worker.url + "/totals")
+            if status != 200:
+                return None
+            return {k: {s: body[k][s] for s in ("UA", "RU")} for k in KINDS}
 
-    settle_exact(worker, totals_now, expected, 400, topic)
-    totals = http_get_json(worker.url + "/totals")
-    assert totals["remains"]["unattributed"] == 0
-    windows = http_get_json(worker.url + "/totals/windows?kind=remains&size=month")
-    got_months = {w["start"]: w["UA"] for w in windows["windows"] if w["UA"]}
-    assert got_months == remains_months
-    summary = reference.summary
-    assert http_get_json(worker.url + "/agreements") == summary["agreements"]
-    # Every alert state change once, in order: none lost, none repeated.
-    expected_alerts = [orjson.loads(a) for a in reference.alert_lines]
-    records = consume(worker.bootstrap, worker.topic("alerts"), len(expected_alerts) + 1, 20)
-    assert [orjson.loads(r.value) for r in records] == expected_alerts
-    worker.stop()
+        settle_exact(worker, totals_now, expected, 400, topic)
+        totals = http_get_json(worker.url + "/totals")
+        assert totals["remains"]["unattributed"] == 0
+        windows = http_get_json(worker.url + "/totals/windows?kind=remains&size=month")
+        got_months = {w["start"]: w["UA"] for w in windows["windows"] if w["UA"]}
+        assert got_months == remains_months
+        summary = reference.summary
+        assert http_get_json(worker.url + "/agreements") == summary["agreements"]
+        # Every alert state change once, in order: none lost, none repeated.
+        expected_alerts = [orjson.loads(a) for a in reference.alert_lines]
+        records = consume(worker.bootstrap, worker.topic("alerts"), len(expected_alerts) + 1, 20)
+        assert [orjson.loads(r.value) for r in records] == expected_alerts
+    finally:
+        worker.stop()
