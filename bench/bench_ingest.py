@@ -16,52 +16,18 @@ and transaction work costs on top of the engine.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
-import random
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agents.core.config import Config
 from agents.core.replay import run as replay
 from deploy.kafka import broker
-from tests.support import Worker, free_port, http_get, produce, unique
-
-KINDS = ("remains", "pows", "civilians")
-
-
-def make_events(distinct: int, seed: int = 7) -> tuple[list[bytes], dict[str, dict[str, int]]]:
-    rng = random.Random(seed)
-    start = dt.date(2014, 3, 1)
-    swaps = []
-    totals = {k: {"UA": 0, "RU": 0} for k in KINDS}
-    for i in range(distinct):
-        kind = KINDS[i % 3]
-        ua, ru = rng.randint(1, 500), rng.randint(1, 500)
-        swaps.append(
-            {
-                "type": "exchange",
-                "event_id": f"bench-{i}",
-                "source": "bench",
-                "kind": kind,
-                "occurred": (start + dt.timedelta(days=i * 4620 // distinct)).isoformat(),
-                "received": {"UA": ua, "RU": ru},
-                "origin": "official",
-            }
-        )
-        totals[kind]["UA"] += ua
-        totals[kind]["RU"] += ru
-    lines = [orjson.dumps(s) for s in swaps]
-    for _ in range(distinct // 2):
-        i = rng.randrange(distinct)
-        lines.insert(rng.randint(i + 1, len(lines)), orjson.dumps(swaps[i]))
-    return lines, totals
+from tests.support import Worker, free_port, produce, swap_stream, totals_of, unique
 
 
 def time_replay(lines: list[bytes], work: Path) -> float:
@@ -100,10 +66,7 @@ def time_worker(
     worker.start(timeout=120)
     try:
         while True:
-            status, body = http_get(worker.url + "/totals")
-            if status == 200 and {k: {s: body[k][s] for s in ("UA", "RU")} for k in KINDS} == (
-                expected
-            ):
+            if totals_of(worker) == expected:
                 return time.perf_counter() - started
             if time.perf_counter() - started > 1800:
                 raise SystemExit(f"{guarantee}: no exact totals in 30 minutes")
@@ -118,7 +81,9 @@ def main() -> int:
     args = parser.parse_args()
     # The first send to a fresh topic logs that it is not there yet; it is created on that send.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    lines, expected = make_events(args.events)
+    lines, expected, _ = swap_stream(
+        args.events, args.events // 2, seed=7, source="bench", id_prefix="bench"
+    )
     bootstrap, started = broker.ensure()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:

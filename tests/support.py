@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -12,13 +14,17 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from schemas.common import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -213,6 +219,53 @@ async def _consume(bootstrap: str, topic: str, expect: int, timeout: float) -> l
 def consume(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> list[Any]:
     """Read a topic from the start until `expect` records arrived or the time ran out."""
     return list(run(_consume(bootstrap, topic, expect, timeout)))
+
+
+def swap_stream(
+    distinct: int, redelivered: int, *, seed: int, source: str, id_prefix: str = "swap"
+) -> tuple[list[bytes], dict[str, dict[str, int]], dict[str, int]]:
+    """Distinct swaps (one official source, distinct ids: never one swap) spread over 2014-03 to
+    2026-10, plus `redelivered` re-deliveries of random ones (same source and event id)
+    shuffled in after their originals. Returns the lines, the exact totals, and the month
+    sums of remains."""
+    rng = random.Random(seed)
+    start = dt.date(2014, 3, 1)
+    swaps = []
+    totals: dict[str, dict[str, int]] = {k: {"UA": 0, "RU": 0} for k in KINDS}
+    months: dict[str, int] = defaultdict(int)
+    for i in range(distinct):
+        kind = KINDS[i % 3]
+        day = start + dt.timedelta(days=i * 4_620 // distinct)
+        ua, ru = rng.randint(1, 500), rng.randint(1, 500)
+        swaps.append(
+            {
+                "type": "exchange",
+                "event_id": f"{id_prefix}-{i}",
+                "source": source,
+                "kind": kind,
+                "occurred": day.isoformat(),
+                "received": {"UA": ua, "RU": ru},
+                "origin": "official",
+            }
+        )
+        totals[kind]["UA"] += ua
+        totals[kind]["RU"] += ru
+        if kind == "remains":
+            months[day.strftime("%Y-%m-01")] += ua
+    lines = [orjson.dumps(s) for s in swaps]
+    for _ in range(redelivered):
+        # A re-delivery comes after its original.
+        i = rng.randrange(distinct)
+        lines.insert(rng.randint(i + 1, len(lines)), orjson.dumps(swaps[i]))
+    return lines, totals, dict(months)
+
+
+def totals_of(worker: Worker) -> dict[str, Any] | None:
+    """UA and RU of each kind in the worker's `/totals`, or None while it does not answer 200."""
+    status, body = http_get(worker.url + "/totals", timeout=10)
+    if status != 200:
+        return None
+    return {k: {s: body.get(k, {}).get(s, 0) for s in ("UA", "RU")} for k in KINDS}
 
 
 def lag_drained(worker: Worker, topic: str) -> bool:

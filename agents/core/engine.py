@@ -110,13 +110,8 @@ class Engine:
     # Events.
 
     def apply(self, event: AnyEvent) -> Outcome:
-        try:
-            outcome = self._apply(event)
-        except BaseException:
-            self.stores.undo()
-            raise
-        self.stores.keep()
-        return outcome
+        with self.stores.all_or_nothing():
+            return self._apply(event)
 
     def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)
@@ -178,13 +173,8 @@ class Engine:
         at = utc(now)
         if clock:
             at = max(at, parse_instant(clock))
-        try:
-            alerts = self.rules.evaluate(parse_instant(iso(at)))
-        except BaseException:
-            self.stores.undo()
-            raise
-        self.stores.keep()
-        return alerts
+        with self.stores.all_or_nothing():
+            return self.rules.evaluate(parse_instant(iso(at)))
 
     # Views (JSON-ready).
 

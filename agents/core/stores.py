@@ -49,6 +49,7 @@ instants are ISO 8601 UTC texts; SIDES means {"UA": int, "RU": int, "unattribute
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Iterator, MutableMapping
@@ -198,14 +199,16 @@ class Stores:
         """The same mappings, each wrapped in a `Journaled` store."""
         return Stores(**{name: Journaled(store) for name, store in self.named().items()})
 
-    def undo(self) -> None:
-        """Put back what every `Journaled` store held before the current event."""
-        for store in self.named().values():
-            if isinstance(store, Journaled):
-                store.undo()
-
-    def keep(self) -> None:
-        """Accept the current event's writes: the journals start afresh."""
-        for store in self.named().values():
-            if isinstance(store, Journaled):
-                store.keep()
+    @contextlib.contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Keep the writes made inside if it ends normally; if it raises, put back what every
+        `Journaled` store held before, then let the exception go on."""
+        journals = [s for s in self.named().values() if isinstance(s, Journaled)]
+        try:
+            yield
+        except BaseException:
+            for journal in journals:
+                journal.undo()
+            raise
+        for journal in journals:
+            journal.keep()

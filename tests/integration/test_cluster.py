@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
+from schemas.common import KINDS
 from tests.support import (
     Worker,
     broker_module,
@@ -17,11 +18,10 @@ from tests.support import (
     http_get,
     produce,
     settle_exact,
+    totals_of,
     unique,
     wait_until,
 )
-
-KINDS = ("remains", "pows", "civilians")
 
 
 def swaps(n: int, first_day: int = 0) -> tuple[list[bytes], dict[str, dict[str, int]]]:
@@ -50,13 +50,6 @@ def swaps(n: int, first_day: int = 0) -> tuple[list[bytes], dict[str, dict[str, 
         totals[kind]["UA"] += ua
         totals[kind]["RU"] += ru
     return lines, totals
-
-
-def totals_of(worker: Worker) -> dict[str, Any] | None:
-    status, body = http_get(worker.url + "/totals", timeout=10)
-    if status != 200:
-        return None
-    return {k: {s: body.get(k, {}).get(s, 0) for s in ("UA", "RU")} for k in KINDS}
 
 
 def owns_tables(worker: Worker) -> bool:
