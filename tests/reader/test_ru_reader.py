@@ -3,61 +3,29 @@ corpus, and the phrasings and traps of Russian reports (from both sides' outlets
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 from agents.reader import classify
-from agents.reader.evaluate import evaluate, load
+from agents.reader.evaluate import load
 from agents.reader.ru import read
-from schemas.news import ClassifiedNews, ExchangeFact, NewsItem, TotalFact
+from schemas.news import ExchangeFact, NewsItem
+from tests.reader.en_support import CORPUS_NEWS
+from tests.reader.slavic_support import assert_quality_bars, counts, item, needs_corpus, own_set
 
-ROOT = Path(__file__).resolve().parents[2]
-OWN = ROOT / "tests" / "data" / "reader_ru.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "news.jsonl"
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_file(),
-    reason=f"shared corpus not found at {CORPUS} (CI lays shared/ beside the repo clone)",
-)
+OWN = own_set("ru")
 
 
 def _item(body: str, title: str | None = None, published: str = "2025-06-16") -> NewsItem:
-    d = dt.date.fromisoformat(published)
-    return NewsItem(
-        id="t",
-        source="test",
-        published_at=dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC),
-        title=title,
-        body=body,
-        lang="ru",
-    )
-
-
-def _counts(out: ClassifiedNews) -> set[tuple[str, str | None, int]]:
-    return {
-        (f.kind, f.received_by, f.count)
-        for f in out.facts
-        if isinstance(f, ExchangeFact | TotalFact)
-    }
-
-
-def _bars(path: Path) -> None:
-    rep = evaluate([path], {"ru"}).langs["ru"]
-    kinds = ("primary", "missed fact", "extra fact")
-    wrong = "\n".join(str(m) for m in rep.mistakes if m.what in kinds)
-    assert rep.failures == 0, wrong
-    assert rep.primary.value >= 0.95, f"primary {rep.primary}\n{wrong}"
-    assert rep.exchange.f1 >= 0.95, f"exchange F1 {rep.exchange.f1:.3f}\n{wrong}"
+    return item("ru", body, title, published)
 
 
 def test_quality_bars_on_own_set() -> None:
-    _bars(OWN)
+    assert_quality_bars(OWN, "ru")
 
 
 @needs_corpus
 def test_quality_bars_on_corpus() -> None:
-    _bars(CORPUS)
+    assert_quality_bars(CORPUS_NEWS, "ru")
 
 
 @pytest.mark.parametrize(
@@ -96,7 +64,7 @@ def test_quality_bars_on_corpus() -> None:
     ],
 )
 def test_phrasings(body: str, expected: set[tuple[str, str | None, int]]) -> None:
-    assert expected <= _counts(read(_item(body), "ru"))
+    assert expected <= counts(read(_item(body), "ru"))
 
 
 @pytest.mark.parametrize(
@@ -115,7 +83,7 @@ def test_phrasings(body: str, expected: set[tuple[str, str | None, int]]) -> Non
     ],
 )
 def test_traps_give_no_exchange_figures(body: str) -> None:
-    assert _counts(read(_item(body), "ru")) == set()
+    assert counts(read(_item(body), "ru")) == set()
 
 
 def test_train_suspension_is_not_an_exchange_suspension() -> None:

@@ -3,61 +3,28 @@ corpus, and the phrasings and traps of Ukrainian reports."""
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 from agents.reader import classify
-from agents.reader.evaluate import evaluate
 from agents.reader.uk import read
-from schemas.news import ClassifiedNews, CommitmentFact, ExchangeFact, NewsItem, TotalFact
+from schemas.news import CommitmentFact, ExchangeFact, NewsItem, TotalFact
+from tests.reader.en_support import CORPUS_NEWS
+from tests.reader.slavic_support import assert_quality_bars, counts, item, needs_corpus, own_set
 
-ROOT = Path(__file__).resolve().parents[2]
-OWN = ROOT / "tests" / "data" / "reader_uk.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "news.jsonl"
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_file(),
-    reason=f"shared corpus not found at {CORPUS} (CI lays shared/ beside the repo clone)",
-)
+OWN = own_set("uk")
 
 
 def _item(body: str, title: str | None = None, published: str = "2025-11-20") -> NewsItem:
-    d = dt.date.fromisoformat(published)
-    return NewsItem(
-        id="t",
-        source="test",
-        published_at=dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC),
-        title=title,
-        body=body,
-        lang="uk",
-    )
-
-
-def _counts(out: ClassifiedNews) -> set[tuple[str, str | None, int]]:
-    return {
-        (f.kind, f.received_by, f.count)
-        for f in out.facts
-        if isinstance(f, ExchangeFact | TotalFact)
-    }
-
-
-def _bars(path: Path) -> None:
-    rep = evaluate([path], {"uk"}).langs["uk"]
-    kinds = ("primary", "missed fact", "extra fact")
-    wrong = "\n".join(str(m) for m in rep.mistakes if m.what in kinds)
-    assert rep.failures == 0, wrong
-    assert rep.primary.value >= 0.95, f"primary {rep.primary}\n{wrong}"
-    assert rep.exchange.f1 >= 0.95, f"exchange F1 {rep.exchange.f1:.3f}\n{wrong}"
+    return item("uk", body, title, published)
 
 
 def test_quality_bars_on_own_set() -> None:
-    _bars(OWN)
+    assert_quality_bars(OWN, "uk")
 
 
 @needs_corpus
 def test_quality_bars_on_corpus() -> None:
-    _bars(CORPUS)
+    assert_quality_bars(CORPUS_NEWS, "uk")
 
 
 @pytest.mark.parametrize(
@@ -81,7 +48,7 @@ def test_quality_bars_on_corpus() -> None:
     ],
 )
 def test_phrasings(body: str, expected: set[tuple[str, str | None, int]]) -> None:
-    assert expected <= _counts(read(_item(body), "uk"))
+    assert expected <= counts(read(_item(body), "uk"))
 
 
 @pytest.mark.parametrize(
@@ -101,7 +68,7 @@ def test_phrasings(body: str, expected: set[tuple[str, str | None, int]]) -> Non
     ],
 )
 def test_traps_give_no_exchange_figures(body: str) -> None:
-    assert _counts(read(_item(body), "uk")) == set()
+    assert counts(read(_item(body), "uk")) == set()
 
 
 def test_rain_returning_is_unrelated() -> None:
