@@ -169,6 +169,19 @@ class Worker:
     def topic(self, name: str) -> str:
         return self.prefix + name
 
+    def cli_produce(
+        self, path: Path, what: str = "events", timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        """`exchange-watch produce <what> <path>` with this worker's settings."""
+        return subprocess.run(
+            [sys.executable, "-m", "streams.cli", "produce", what, str(path)],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
 
 def run(coro: Any) -> Any:
     return asyncio.run(coro)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-from tests.support import ROOT, Worker, consume, http_get, http_get_json, produce, wait_until
+from tests.support import Worker, consume, http_get, http_get_json, produce, wait_until
 
 
 def exchange(eid: str, occurred: str, kind: str, ua: int, ru: int) -> dict[str, Any]:
@@ -69,14 +68,7 @@ def test_cli_produced_events_reach_totals_and_windows(make_worker: Any, tmp_path
     worker: Worker = make_worker()
     # Each event twice: a scraper's re-delivery (same source and id) must not count again.
     path = write_jsonl(tmp_path / "events.jsonl", EVENTS + EVENTS)
-    done = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "produce", "events", str(path)],
-        cwd=ROOT,
-        env=worker.env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = worker.cli_produce(path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "sent 10, rejected 0" in done.stderr
     wait_totals(worker, EXPECTED)
@@ -99,14 +91,7 @@ def test_cli_rejects_bad_lines_and_sends_the_good(make_worker: Any, tmp_path: Pa
     ]
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "produce", "events", str(path)],
-        cwd=ROOT,
-        env=worker.env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = worker.cli_produce(path, timeout=120)
     assert done.returncode == 1
     assert "line 2: rejected (not_json)" in done.stderr
     assert "line 3: rejected (invalid)" in done.stderr and "received.UA" in done.stderr

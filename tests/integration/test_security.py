@@ -176,25 +176,12 @@ def secure_worker(secured: SecuredBroker, tmp_path: Path, password: str, name: s
     )
 
 
-def cli_produce(
-    worker: Worker, path: Path, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "streams.cli", "produce", "events", str(path)],
-        cwd=ROOT,
-        env=worker.env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def test_worker_and_cli_authenticate_over_sasl_ssl(secured: SecuredBroker, tmp_path: Path) -> None:
     worker = secure_worker(secured, tmp_path, secured.password, "worker")
     refused = secured.auth_failures()
     try:
         worker.start()
-        done = cli_produce(worker, write_jsonl(tmp_path / "events.jsonl", EVENTS))
+        done = worker.cli_produce(write_jsonl(tmp_path / "events.jsonl", EVENTS))
         assert done.returncode == 0, done.stderr
         assert "sent 5, rejected 0" in done.stderr
         wait_totals(worker, EXPECTED)
@@ -216,7 +203,7 @@ def test_cli_with_a_wrong_password_fails_once_and_clearly(
     worker = secure_worker(secured, tmp_path, wrong, "unused")  # only for its env
     before = secured.auth_failures()
     began = time.monotonic()
-    done = cli_produce(worker, write_jsonl(tmp_path / "events.jsonl", EVENTS[:1]), timeout=60)
+    done = worker.cli_produce(write_jsonl(tmp_path / "events.jsonl", EVENTS[:1]), timeout=60)
     elapsed = time.monotonic() - began
     output = (done.stdout + done.stderr).strip()
     attempts = secured.auth_failures() - before
@@ -235,7 +222,7 @@ def test_cli_with_a_wrong_password_fails_once_and_clearly(
 def test_cli_without_our_ca_fails_once_on_tls(secured: SecuredBroker, tmp_path: Path) -> None:
     worker = secure_worker(secured, tmp_path, secured.password, "unused")
     del worker.extra_env["EXWATCH_TLS_CA_FILE"]  # the system's CAs do not know ours
-    done = cli_produce(worker, write_jsonl(tmp_path / "events.jsonl", EVENTS[:1]), timeout=60)
+    done = worker.cli_produce(write_jsonl(tmp_path / "events.jsonl", EVENTS[:1]), timeout=60)
     output = (done.stdout + done.stderr).strip()
     print(f"CLI without the CA: exit {done.returncode}:\n{output}")
     assert done.returncode != 0
