@@ -16,7 +16,7 @@ from schemas.codec import Rejected, decode_news, dumps
 from schemas.events import AnyEvent
 from schemas.news import ClassifiedNews, NewsItem
 from streams import metrics
-from streams.faust_fixes import atomic_event
+from streams.faust_fixes import atomic_event, to_the_end
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
@@ -31,21 +31,22 @@ def register(service: Service) -> None:
     @service.app.agent(service.news_items, name="classify")
     async def classify_news(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            outputs = read(event)  # the reading itself is outside the commit gate
-            # What one item sends (or its dead letter) commits with its offset.
-            async with atomic_event(event):
-                if isinstance(outputs, Rejected):
-                    await send_dead_letter(service, event, outputs, STAGE)
-                else:
-                    item, classified, events = outputs
-                    await service.news_classified.send(
-                        key=item.id.encode("utf-8"), value=classified
-                    )
-                    for ev in events:
-                        await service.exchange_events.send(
-                            key=DYAD.encode("ascii"), value=dumps(ev)
-                        )
+            await to_the_end(send(event, read(event)))
             progress(STAGE)
+
+    async def send(
+        event: faust.EventT, outputs: Rejected | tuple[NewsItem, ClassifiedNews, list[AnyEvent]]
+    ) -> None:
+        # What one item sends (or its dead letter) commits with its offset; the reading
+        # itself happened before, outside the commit gate.
+        async with atomic_event(event):
+            if isinstance(outputs, Rejected):
+                await send_dead_letter(service, event, outputs, STAGE)
+                return
+            item, classified, events = outputs
+            await service.news_classified.send(key=item.id.encode("utf-8"), value=classified)
+            for ev in events:
+                await service.exchange_events.send(key=DYAD.encode("ascii"), value=dumps(ev))
 
     def read(event: faust.EventT) -> Rejected | tuple[NewsItem, ClassifiedNews, list[AnyEvent]]:
         try:

@@ -15,7 +15,7 @@ import orjson
 from agents.wiring import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
-from streams.faust_fixes import atomic_event
+from streams.faust_fixes import atomic_event, to_the_end
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
@@ -47,10 +47,13 @@ def register(service: Service) -> None:
     @app.agent(source, name="ingest")
     async def ingest(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            # Table writes, alerts and dead letters of one event commit together.
-            async with atomic_event(event):
-                await handle(event)
+            await to_the_end(handle_atomically(event))
             progress(STAGE)
+
+    async def handle_atomically(event: faust.EventT) -> None:
+        # Table writes, alerts and dead letters of one event commit together.
+        async with atomic_event(event):
+            await handle(event)
 
     async def handle(event: faust.EventT) -> None:
         if event.message.topic == service.names.ticks:

@@ -31,6 +31,10 @@ rebalance tests (a swap counted twice after a restart; totals short after a reba
    taking over partitions, or restarting, believed the changelogs empty, started from empty
    tables and went on from the committed offsets (the totals lost everything before the
    handover). The end is now asked of the broker, at read_committed isolation.
+6. When a worker stops, Faust cancels its agents and acknowledges the event each one had in
+   hand, handled or not, and the final commit takes its offset: an event cancelled while it
+   waited at the gate was lost (one swap missing after the owner of the tables left, once in
+   four runs). `to_the_end(...)` lets the handling of the event in hand finish first.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextvars import ContextVar
 from typing import Any
 
@@ -73,6 +77,17 @@ async def atomic_event(event: faust.EventT) -> AsyncIterator[None]:
             yield
     finally:
         _source.reset(token)
+
+
+async def to_the_end(handling: Awaitable[None]) -> None:
+    """Await one event's handling; if the agent is cancelled meanwhile, let the handling
+    finish before the cancellation goes on (Faust will acknowledge the event anyway)."""
+    task = asyncio.ensure_future(handling)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 # 1. A flush that drains.
