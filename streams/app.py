@@ -46,7 +46,7 @@ class Service:
     ready: bool = False
     watch: StallWatch | None = None
     owns_dyad: bool = False
-    eos_interrupted: bool = False
+    rebalanced: bool = False
 
 
 def _credentials(settings: Settings) -> Any:
