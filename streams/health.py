@@ -53,9 +53,10 @@ def register(service: Service) -> None:
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
-        # faust-streaming 0.15 can drop two or three messages that are in flight when a running
-        # worker's partitions are moved in a rebalance, under either guarantee (measured: see
-        # README, Reliability; not corrected yet). Say so rather than run on quietly.
+        # faust-streaming 0.15 dropped two or three messages in flight when a running worker's
+        # partitions were moved in a rebalance, under either guarantee. streams/faust_fixes.py
+        # corrects the cause found, but too few runs prove it (README, Reliability): say so
+        # rather than run on quietly.
         if service.ready and any(tp.topic in inputs for tp in revoked):
             service.rebalanced = True
             log.error(

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from streams.faust_fixes import to_the_end
+from streams.faust_fixes import _ReadOffsets, to_the_end
 
 
 def test_a_cancelled_agent_lets_the_event_in_hand_finish_then_stops() -> None:
@@ -39,3 +39,14 @@ def test_an_error_in_the_handling_reaches_the_agent() -> None:
 
     with pytest.raises(ValueError, match="bad"):
         asyncio.run(to_the_end(failing()))
+
+
+def test_the_read_position_ignores_a_message_whose_delivery_was_cancelled() -> None:
+    offsets = _ReadOffsets()
+    offsets["tp"] = 9  # delivered
+    offsets.undelivered.add(("tp", 10))
+    offsets["tp"] = 10  # Faust records it after a cancelled delivery: ignored
+    assert offsets["tp"] == 9
+    offsets["tp"] = 10  # delivered when read again after the seek back
+    assert offsets["tp"] == 10
+    assert offsets["other"] is None  # still Faust's default
