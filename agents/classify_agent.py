@@ -16,41 +16,51 @@ from schemas.codec import Rejected, decode_news, dumps
 from schemas.events import AnyEvent
 from schemas.news import ClassifiedNews, NewsItem
 from streams import metrics
-from streams.faust_fixes import atomic_event, to_the_end
+from streams.faust_fixes import to_the_end
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
     import faust
+    from faust.types import Message
 
     from streams.app import Service
 
 STAGE = "classify"
+
+# What reading one news item gives: its dead letter's reason, or what to send.
+Outputs = Rejected | tuple[NewsItem, ClassifiedNews, list[AnyEvent]]
 
 
 def register(service: Service) -> None:
     @service.app.agent(service.news_items, name="classify")
     async def classify_news(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            await to_the_end(send(event, read(event)))
+            message = event.message
+            # The reading happens here, outside the commit gate; what one item sends (or its
+            # dead letter) commits with its offset. Items read late (skipped by the
+            # consumer, see agents/positions.py) are read inside.
+            outputs = read(message)
+
+            async def send_read(
+                msg: Message, current: Message = message, outputs: Outputs = outputs
+            ) -> None:
+                await send(msg, outputs if msg is current else read(msg))
+
+            await to_the_end(service.positions.handle(message, send_read))
             progress(STAGE)
 
-    async def send(
-        event: faust.EventT, outputs: Rejected | tuple[NewsItem, ClassifiedNews, list[AnyEvent]]
-    ) -> None:
-        # What one item sends (or its dead letter) commits with its offset; the reading
-        # itself happened before, outside the commit gate.
-        async with atomic_event(event):
-            if isinstance(outputs, Rejected):
-                await send_dead_letter(service, event, outputs, STAGE)
-                return
-            item, classified, events = outputs
-            await service.news_classified.send(key=item.id.encode("utf-8"), value=classified)
-            for ev in events:
-                await service.exchange_events.send(key=DYAD.encode("ascii"), value=dumps(ev))
+    async def send(message: Message, outputs: Outputs) -> None:
+        if isinstance(outputs, Rejected):
+            await send_dead_letter(service, message, outputs, STAGE)
+            return
+        item, classified, events = outputs
+        await service.news_classified.send(key=item.id.encode("utf-8"), value=classified)
+        for ev in events:
+            await service.exchange_events.send(key=DYAD.encode("ascii"), value=dumps(ev))
 
-    def read(event: faust.EventT) -> Rejected | tuple[NewsItem, ClassifiedNews, list[AnyEvent]]:
+    def read(message: Message) -> Outputs:
         try:
-            item = decode_news(event.value)
+            item = decode_news(message.value)
         except Rejected as exc:
             return exc
         started = time.perf_counter()

@@ -15,11 +15,12 @@ import orjson
 from agents.wiring import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
-from streams.faust_fixes import atomic_event, to_the_end
+from streams.faust_fixes import to_the_end
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
     import faust
+    from faust.types import Message
 
     from streams.app import Service
 
@@ -47,29 +48,25 @@ def register(service: Service) -> None:
     @app.agent(source, name="ingest")
     async def ingest(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            await to_the_end(handle_atomically(event))
+            # Table writes, alerts and dead letters of one message commit together.
+            await to_the_end(service.positions.handle(event.message, handle))
             progress(STAGE)
 
-    async def handle_atomically(event: faust.EventT) -> None:
-        # Table writes, alerts and dead letters of one event commit together.
-        async with atomic_event(event):
-            await handle(event)
-
-    async def handle(event: faust.EventT) -> None:
-        if event.message.topic == service.names.ticks:
-            now = dt.datetime.fromisoformat(orjson.loads(event.value)["now"])
+    async def handle(message: Message) -> None:
+        if message.topic == service.names.ticks:
+            now = dt.datetime.fromisoformat(orjson.loads(message.value or b"")["now"])
             await send_alerts(service, engine.tick(now))
             return
         try:
-            ev = decode_event(event.value)
+            ev = decode_event(message.value)
         except Rejected as exc:
-            await send_dead_letter(service, event, exc, STAGE)
+            await send_dead_letter(service, message, exc, STAGE)
             return
         try:
             outcome = engine.apply(ev)
         except Exception as exc:  # one event the engine cannot take must not stop the agent
             error = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
-            await send_dead_letter(service, event, error, STAGE)
+            await send_dead_letter(service, message, error, STAGE)
             return
         metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
         if outcome.duplicate:

@@ -11,15 +11,12 @@ from schemas.codec import Rejected
 from streams import metrics
 
 if TYPE_CHECKING:
-    import faust
+    from faust.types import Message
 
     from streams.app import Service
 
 
-async def send_dead_letter(
-    service: Service, event: faust.EventT, error: Rejected, stage: str
-) -> None:
-    msg = event.message
+async def send_dead_letter(service: Service, msg: Message, error: Rejected, stage: str) -> None:
     letter = dead_letter(
         topic=msg.topic,
         partition=msg.partition,

@@ -22,8 +22,10 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
+from agents.positions import Positions
 from agents.watchdog import StallWatch
 from streams import faust_codec, faust_fixes, health, metrics
+from streams.range_reader import RangeReader
 from streams.settings import Settings
 from streams.topics import TopicNames
 
@@ -43,10 +45,10 @@ class Service:
     deadletter: faust.TopicT
     tables: dict[str, Any]
     engine: Engine
+    positions: Positions
     ready: bool = False
     watch: StallWatch | None = None
     owns_dyad: bool = False
-    rebalanced: bool = False
 
 
 def _credentials(settings: Settings) -> Any:
@@ -156,6 +158,18 @@ def create_service(settings: Settings | None = None) -> Service:
         for field in dataclasses.fields(Stores)
     }
     stores = Stores(**tables)
+    # Each agent's next offset per input partition (agents/positions.py); not engine state.
+    positions_table = app.Table(
+        "positions",
+        schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
+        partitions=settings.partitions,
+    )
+    range_reader = RangeReader(settings)
+
+    @app.on_before_shutdown.connect
+    async def stop_range_reader(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        await range_reader.stop()
+
     config = Config.from_env(os.environ, agreements_path=settings.agreements_file)
     service = Service(
         settings=settings,
@@ -176,6 +190,7 @@ def create_service(settings: Settings | None = None) -> Service:
         ),
         tables=tables,
         engine=Engine(stores, config),
+        positions=Positions(app, positions_table, range_reader),
     )
     # Imported here: the agents and views need the service, and the service needs nothing of them.
     from agents import classify_agent, ingest_agent

@@ -23,7 +23,7 @@ rebalance tests (a swap counted twice after a restart; totals short after a reba
    events read from news) went to the transaction of their destination partition, or to no
    transaction at all for a topic the worker does not read (faust-streaming#177): after a
    crash they were sent again, and in a cluster a destination partition owned by another
-   worker had no transaction to join. Inside `atomic_event(event)` they now join the
+   worker had no transaction to join. Inside `atomic_message(message)` they now join the
    transaction of the event's own partition, with its table writes and its offset. Sends
    outside any event (the wall-clock tick) are sent outside transactions.
 5. Under exactly-once, Faust took a changelog's end for table recovery from the consumer's
@@ -53,10 +53,10 @@ from collections.abc import AsyncIterator, Awaitable
 from contextvars import ContextVar
 from typing import Any
 
-import faust
 from faust.transport.consumer import Consumer, TransactionManager
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.producer import ProducerBuffer
+from faust.types import Message
 
 # How long a revocation waits for the events in hand before committing what is acknowledged.
 REVOKE_WAIT_SECONDS = 10.0
@@ -74,11 +74,10 @@ def _the_gate() -> asyncio.Lock:
 
 
 @contextlib.asynccontextmanager
-async def atomic_event(event: faust.EventT) -> AsyncIterator[None]:
-    """Hold while handling one event: its table writes and the messages sent inside go to
-    one transaction (under exactly-once), which a commit never splits."""
-    msg = event.message
-    token = _source.set((msg.topic, msg.partition))
+async def atomic_message(message: Message) -> AsyncIterator[None]:
+    """Hold while handling one input message: its table writes and the messages sent inside
+    go to one transaction (under exactly-once), which a commit never splits."""
+    token = _source.set((message.topic, message.partition))
     try:
         async with _the_gate():
             yield

@@ -9,6 +9,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from faust.types import TP
 from prometheus_client import Gauge
 
 from agents.watchdog import StallWatch
@@ -51,19 +52,6 @@ def register(service: Service) -> None:
     watch = StallWatch(limit_seconds=settings.stall_seconds, started=time.monotonic())
     service.watch = watch
 
-    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
-    async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
-        # faust-streaming 0.15 dropped two or three messages in flight when a running worker's
-        # partitions were moved in a rebalance, under either guarantee. streams/faust_fixes.py
-        # corrects the cause found, but too few runs prove it (README, Reliability): say so
-        # rather than run on quietly.
-        if service.ready and any(tp.topic in inputs for tp in revoked):
-            service.rebalanced = True
-            log.error(
-                "a rebalance moved partitions while this worker was processing: messages in "
-                "flight may have been dropped; see README, Reliability"
-            )
-
     @app.timer(CHECK_SECONDS)
     async def check_consumers() -> None:
         consumer: Any = app.consumer  # Faust's consumer keeps its offsets in private maps
@@ -105,6 +93,22 @@ def register(service: Service) -> None:
             CONSUMER_LAG.labels(topic, str(partition)).set(lag)
             CONSUMER_STALLED.labels(topic, str(partition)).set(int((topic, partition) in stalled))
         UNHEALTHY.set(int(bool(watch.problems(now))))
+        if service.ready and not app.rebalancing:
+            for topic, partition in stalled:
+                await read_again(service, consumer, topic, partition)
+
+
+async def read_again(service: Service, consumer: Any, topic: str, partition: int) -> None:
+    """Have the consumer deliver a stalled partition again from the agents' own position:
+    messages it skipped at the end of a partition have no later message to reveal the gap
+    (agents/positions.py), and what was handled already is passed over."""
+    at = service.positions.next_offset(topic, partition)
+    if at is None:
+        return
+    log.warning(
+        "%s[%d]: no progress with messages waiting; reading again from %d", topic, partition, at
+    )
+    await consumer.seek(TP(topic, partition), at)
 
 
 def owns_dyad(service: Service, consumer: Any) -> bool:
@@ -125,11 +129,5 @@ def problems(service: Service) -> list[str]:
             out.append(f"agent {name} is not running")
     if service.watch is not None:
         out.extend(service.watch.problems(time.monotonic()))
-    if service.rebalanced:
-        out.append(
-            "a rebalance moved partitions while this worker was processing: messages in flight "
-            "may have been dropped and the tables may be short (run one worker per app id "
-            "where exact figures matter)"
-        )
     UNHEALTHY.set(int(bool(out)))
     return out

@@ -47,6 +47,18 @@ DEADLETTERS = Counter(
     ["reason", "stage"],
     namespace=NS,
 )
+INPUT_REDELIVERED = Counter(
+    "input_redelivered",
+    "Input messages the consumer delivered again after they were handled (changed nothing).",
+    ["topic"],
+    namespace=NS,
+)
+INPUT_SKIPPED = Counter(
+    "input_skipped",
+    "Input messages the consumer skipped, then read from the broker and handled in order.",
+    ["topic"],
+    namespace=NS,
+)
 AGENT_PROGRESS = Gauge(
     "agent_last_progress_timestamp_seconds",
     "Wall-clock time an agent last finished a message or a tick.",

@@ -1,0 +1,101 @@
+"""Each agent's own position in its input partitions: every message handled once, in order.
+
+Faust's consumer loses track of messages around a rebalance (README, Reliability): it may
+deliver messages again, or skip some and still commit past them. So the agents keep, per
+input partition, the next offset to handle in the `positions` table, written in the same
+transaction as what the message changed (`agents.core.position` decides). A message at or
+after that offset is handled; one before it changes nothing; offsets between are read from
+the broker and handled first, and acknowledged to Faust so that its commits can pass them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+from aiokafka import ConsumerRecord
+from faust.types import TP, Message
+
+from agents.core.position import cursor_key, step
+from streams import metrics
+from streams.faust_fixes import atomic_message
+from streams.range_reader import RangeReader
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Message], Awaitable[None]]
+
+
+def _as_message(record: ConsumerRecord) -> Message:
+    return Message(
+        record.topic,
+        record.partition,
+        record.offset,
+        record.timestamp / 1000.0,
+        record.timestamp_type,
+        list(record.headers or ()),
+        record.key,
+        record.value,
+        None,
+        tp=TP(record.topic, record.partition),
+    )
+
+
+def _placeholder(topic: str, partition: int, offset: int) -> Message:
+    """An offset that holds no message to handle (a transaction marker, or deleted)."""
+    return Message(
+        topic, partition, offset, 0.0, 0, None, None, None, None, tp=TP(topic, partition)
+    )
+
+
+class Positions:
+    def __init__(self, app: faust.App, table: Any, reader: RangeReader) -> None:
+        self.app = app
+        self.table = table
+        self.reader = reader
+
+    def next_offset(self, topic: str, partition: int) -> int | None:
+        """The next offset to handle in a partition, if any message of it was handled."""
+        stored = self.table.get(cursor_key(topic, partition))
+        return None if stored is None else int(stored)
+
+    async def handle(self, message: Message, handler: Handler) -> None:
+        """Handle `message` (and any messages skipped before it) once, in one transaction."""
+        async with atomic_message(message):
+            stored = self.next_offset(message.topic, message.partition)
+            if stored is None:
+                stored = await self.reader.start_of(message.topic, message.partition)
+            todo = step(stored, message.offset)
+            if todo.again:
+                metrics.INPUT_REDELIVERED.labels(topic=message.topic).inc()
+                return
+            if todo.missing:
+                await self._fill(message, todo.missing, handler)
+            await handler(message)
+            self.table[cursor_key(message.topic, message.partition)] = message.offset + 1
+
+    async def _fill(self, message: Message, missing: range, handler: Handler) -> None:
+        topic, partition = message.topic, message.partition
+        records = await self.reader.read(topic, partition, missing.start, missing.stop)
+        log.warning(
+            "%s[%d]: the consumer skipped offsets %d-%d (%d messages); read from the broker "
+            "and handled before offset %d",
+            topic,
+            partition,
+            missing.start,
+            missing.stop - 1,
+            len(records),
+            message.offset,
+        )
+        found = {r.offset: r for r in records}
+        for offset in missing:
+            record = found.get(offset)
+            if record is None:
+                self.app.consumer.ack(_placeholder(topic, partition, offset))
+                continue
+            skipped = _as_message(record)
+            await handler(skipped)
+            self.app.consumer.ack(skipped)
+        metrics.INPUT_SKIPPED.labels(topic=topic).inc(len(records))
