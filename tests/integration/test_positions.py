@@ -5,16 +5,29 @@ message delivered again changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import urllib.request
+from pathlib import Path
 from typing import Any
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from faust.types import Message
 
 from agents.core.position import cursor_key
 from agents.positions import Positions
+from schemas.common import KINDS
 from streams.range_reader import RangeReader
 from streams.settings import Settings
-from tests.support import unique
+from tests.support import (
+    Worker,
+    free_port,
+    produce,
+    settle_exact,
+    swap_stream,
+    totals_of,
+    unique,
+)
 
 
 class AckLog:
@@ -176,3 +189,88 @@ def test_transaction_markers_and_aborted_messages_are_passed_not_handled(
             await reader.stop()
 
     asyncio.run(scenario())
+
+
+def counter(worker: Worker, name: str, topic: str) -> float:
+    with urllib.request.urlopen(worker.url + "/metrics", timeout=10) as resp:
+        lines = resp.read().decode().splitlines()
+    prefix = f'exchange_watch_{name}_total{{topic="{topic}"}} '
+    found = [float(ln.removeprefix(prefix)) for ln in lines if ln.startswith(prefix)]
+    return found[0] if found else 0.0
+
+
+async def _commit(bootstrap: str, group: str, topic: str, offset: int) -> int:
+    """Move the group's committed offset of the partition holding the topic's messages,
+    as a consumer of the group that skips or rewinds would; return that partition."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+        ends = await consumer.end_offsets(tps)
+        (tp,) = [tp for tp in tps if ends[tp] > 0]  # the dyad's partition
+        consumer.assign([tp])
+        await consumer.commit({tp: offset})
+        return tp.partition
+    finally:
+        await consumer.stop()
+
+
+def test_a_worker_handles_what_its_consumer_skipped_and_ignores_what_it_repeats(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """Faust's consumer is made to skip 50 messages (the group's offset moved past them
+    while the worker was stopped) and later to repeat 180: the totals stay exact, because
+    the worker goes by its own position, committed with its tables."""
+    worker = Worker(
+        bootstrap=kafka_bootstrap,
+        prefix=unique("pos") + ".",
+        app_id=unique("exwatch-pos"),
+        port=free_port(),
+        data_dir=tmp_path / "worker",
+    )
+    topic = worker.topic("exchange.events")
+    lines, _, _ = swap_stream(200, 0, seed=5, source="positions-test", id_prefix="p")
+
+    def exact_for(n: int) -> dict[str, dict[str, int]]:
+        totals = {k: {"UA": 0, "RU": 0} for k in KINDS}
+        for line in lines[:n]:
+            swap = orjson.loads(line)
+            for side in ("UA", "RU"):
+                totals[swap["kind"]][side] += swap["received"][side]
+        return totals
+
+    def settle(n: int) -> None:
+        settle_exact(worker, lambda: totals_of(worker), exact_for(n), 120, topic)
+
+    try:
+        worker.start()
+        produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[:100]])
+        settle(100)
+        worker.stop()
+        produce(kafka_bootstrap, topic, [(b"RU-UA", v) for v in lines[100:]])
+        partition = asyncio.run(_commit(kafka_bootstrap, worker.app_id, topic, 150))
+        worker.start()  # its consumer starts at 150: 100-149 would be lost
+        settle(200)
+        assert counter(worker, "input_skipped", topic) == 50
+        worker.stop()
+        asyncio.run(_commit(kafka_bootstrap, worker.app_id, topic, 20))
+        worker.start()  # its consumer starts at 20: 20-199 come again
+        wait_for_redelivered = 180.0
+        settle_exact(
+            worker,
+            lambda: counter(worker, "input_redelivered", topic),
+            wait_for_redelivered,
+            120,
+            topic,
+        )
+        assert totals_of(worker) == exact_for(200)
+        assert counter(worker, "input_skipped", topic) == 0
+        assert partition in (0, 1)
+    finally:
+        worker.stop()
