@@ -79,7 +79,10 @@ class Positions:
     async def _fill(self, message: Message, missing: range, handler: Handler) -> None:
         topic, partition = message.topic, message.partition
         records = await self.reader.read(topic, partition, missing.start, missing.stop)
-        log.warning(
+        # Under exactly-once a gap is usually a transaction's commit marker, which holds no
+        # message: only a gap with messages in it is news.
+        log.log(
+            logging.WARNING if records else logging.DEBUG,
             "%s[%d]: the consumer skipped offsets %d-%d (%d messages); read from the broker "
             "and handled before offset %d",
             topic,

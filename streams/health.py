@@ -1,6 +1,7 @@
 """Consumer stall detection for `/healthz` and the metrics (faust-streaming users report
 consumers that stop without a word): every few seconds each assigned input partition's
-committed position is compared with its high-water mark."""
+committed position is compared with its high-water mark, and a stalled partition is read
+again from the agents' own position (agents/positions.py)."""
 
 from __future__ import annotations
 
