@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
-from aiokafka import ConsumerRecord
-from faust.types import TP, Message
+from aiokafka import ConsumerRecord, TopicPartition
+from faust.types import Message
 
 from agents.core.position import cursor_key, step
 from streams import metrics
@@ -26,6 +26,12 @@ from streams.range_reader import RangeReader
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Message], Awaitable[None]]
+
+
+def _tp(topic: str, partition: int) -> TopicPartition:
+    # aiokafka's own type, as in the messages Faust delivers: the acknowledged partitions
+    # become the keys of the offsets Faust commits, and aiokafka accepts no other type there.
+    return TopicPartition(topic, partition)
 
 
 def _as_message(record: ConsumerRecord) -> Message:
@@ -39,14 +45,14 @@ def _as_message(record: ConsumerRecord) -> Message:
         record.key,
         record.value,
         None,
-        tp=TP(record.topic, record.partition),
+        tp=_tp(record.topic, record.partition),
     )
 
 
 def _placeholder(topic: str, partition: int, offset: int) -> Message:
     """An offset that holds no message to handle (a transaction marker, or deleted)."""
     return Message(
-        topic, partition, offset, 0.0, 0, None, None, None, None, tp=TP(topic, partition)
+        topic, partition, offset, 0.0, 0, None, None, None, None, tp=_tp(topic, partition)
     )
 
 

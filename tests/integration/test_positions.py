@@ -5,6 +5,7 @@ message delivered again changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from faust.types import Message
 
 from agents.core.position import cursor_key
@@ -37,6 +39,9 @@ class AckLog:
         self.acked: list[int] = []
 
     def ack(self, message: Message) -> bool:
+        # Faust commits the acknowledged partitions as given, and aiokafka refuses any type
+        # but its own TopicPartition there (the worker crashed on Faust's TP once).
+        assert type(message.tp) is TopicPartition, type(message.tp)
         self.acked.append(message.offset)
         return True
 
@@ -215,8 +220,16 @@ async def _commit(bootstrap: str, group: str, topic: str, offset: int) -> int:
         ends = await consumer.end_offsets(tps)
         (tp,) = [tp for tp in tps if ends[tp] > 0]  # the dyad's partition
         consumer.assign([tp])
-        await consumer.commit({tp: offset})
-        return tp.partition
+        # Refused while the stopped worker's membership lasts (a stop that timed out).
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                await consumer.commit({tp: offset})
+                return tp.partition
+            except KafkaError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(2)
     finally:
         await consumer.stop()
 
