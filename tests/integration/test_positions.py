@@ -62,6 +62,25 @@ def settings(bootstrap: str, guarantee: str) -> Settings:
     )
 
 
+class Harness:
+    """`Positions` on the real broker, with Faust's consumer and table stood in for, and a
+    handler that records what it is given."""
+
+    def __init__(self, bootstrap: str, guarantee: str) -> None:
+        self.app = App()
+        self.table: dict[str, int] = {}
+        self.reader = RangeReader(settings(bootstrap, guarantee))
+        self.positions = Positions(self.app, self.table, self.reader)  # type: ignore[arg-type]
+        self.handled: list[bytes] = []
+
+    async def deliver(self, record: Any) -> None:
+        """What the agent does when Faust's consumer delivers `record`."""
+        await self.positions.handle(as_message(record), self._handler)
+
+    async def _handler(self, message: Message) -> None:
+        self.handled.append(message.value or b"")
+
+
 async def fetch_all(bootstrap: str, topic: str) -> list[Any]:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
@@ -112,35 +131,27 @@ def test_skipped_messages_are_read_back_in_order_and_repeats_change_nothing(
         records = await fetch_all(kafka_bootstrap, topic)
         assert [r.offset for r in records] == list(range(10))
 
-        app = App()
-        table: dict[str, int] = {}
-        reader = RangeReader(settings(kafka_bootstrap, "at_least_once"))
-        positions = Positions(app, table, reader)  # type: ignore[arg-type]
-        handled: list[bytes] = []
-
-        async def handler(message: Message) -> None:
-            handled.append(message.value or b"")
-
+        h = Harness(kafka_bootstrap, "at_least_once")
         try:
             # Nothing handled yet, no committed offset: handling starts at the log's start,
             # so 0-2 are read back before 3.
-            await positions.handle(as_message(records[3]), handler)
-            assert handled == [b"m0", b"m1", b"m2", b"m3"]
-            assert app.consumer.acked == [0, 1, 2]
-            assert table[cursor_key(topic, 0)] == 4
+            await h.deliver(records[3])
+            assert h.handled == [b"m0", b"m1", b"m2", b"m3"]
+            assert h.app.consumer.acked == [0, 1, 2]
+            assert h.table[cursor_key(topic, 0)] == 4
             # Delivered again (after a seek back): nothing happens.
-            await positions.handle(as_message(records[1]), handler)
-            await positions.handle(as_message(records[3]), handler)
-            assert len(handled) == 4
+            await h.deliver(records[1])
+            await h.deliver(records[3])
+            assert len(h.handled) == 4
             # The consumer jumps from 3 to 8: 4-7 are read and handled first.
-            await positions.handle(as_message(records[8]), handler)
-            assert handled[4:] == [b"m4", b"m5", b"m6", b"m7", b"m8"]
-            assert app.consumer.acked == [0, 1, 2, 4, 5, 6, 7]
-            await positions.handle(as_message(records[9]), handler)
-            assert handled == [f"m{i}".encode() for i in range(10)]
-            assert table[cursor_key(topic, 0)] == 10
+            await h.deliver(records[8])
+            assert h.handled[4:] == [b"m4", b"m5", b"m6", b"m7", b"m8"]
+            assert h.app.consumer.acked == [0, 1, 2, 4, 5, 6, 7]
+            await h.deliver(records[9])
+            assert h.handled == [f"m{i}".encode() for i in range(10)]
+            assert h.table[cursor_key(topic, 0)] == 10
         finally:
-            await reader.stop()
+            await h.reader.stop()
 
     asyncio.run(scenario())
 
@@ -175,25 +186,17 @@ def test_transaction_markers_and_aborted_messages_are_passed_not_handled(
             (5, b"kept-3"),
         ]
 
-        app = App()
-        table: dict[str, int] = {}
-        reader = RangeReader(settings(kafka_bootstrap, "exactly_once"))
-        positions = Positions(app, table, reader)  # type: ignore[arg-type]
-        handled: list[bytes] = []
-
-        async def handler(message: Message) -> None:
-            handled.append(message.value or b"")
-
+        h = Harness(kafka_bootstrap, "exactly_once")
         try:
-            await positions.handle(as_message(records[0]), handler)
+            await h.deliver(records[0])
             # The consumer's next message is at 5: 1 is read back; 2, 3 and 4 hold a marker,
             # an aborted message and a marker.
-            await positions.handle(as_message(records[2]), handler)
-            assert handled == [b"kept-1", b"kept-2", b"kept-3"]
-            assert app.consumer.acked == [1, 2, 3, 4]
-            assert table[cursor_key(topic, 0)] == 6
+            await h.deliver(records[2])
+            assert h.handled == [b"kept-1", b"kept-2", b"kept-3"]
+            assert h.app.consumer.acked == [1, 2, 3, 4]
+            assert h.table[cursor_key(topic, 0)] == 6
         finally:
-            await reader.stop()
+            await h.reader.stop()
 
     asyncio.run(scenario())
 
