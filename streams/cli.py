@@ -7,7 +7,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 import click
 import orjson
@@ -255,12 +255,25 @@ def _summary_text(summary: dict[str, Any]) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Figures as JSON.")
-@click.option("--errors", is_flag=True, help="Also list each mistake.")
-def evaluate(files: tuple[Path, ...], langs: tuple[str, ...], as_json: bool, errors: bool) -> None:
-    """Score the reader on labelled JSONL (the corpus format): labels and facts."""
-    from agents.reader.evaluate import evaluate as run_eval
+@click.option("--errors", is_flag=True, help="Also list each mistake (id, gold, output).")
+@click.option(
+    "--part",
+    type=click.Choice(["tune", "check"]),
+    default=None,
+    help="Only one part of the fixed tune/check split (give both corpus files).",
+)
+def evaluate(
+    files: tuple[Path, ...],
+    langs: tuple[str, ...],
+    as_json: bool,
+    errors: bool,
+    part: Literal["tune", "check"] | None,
+) -> None:
+    """Score the reader on labelled JSONL (the corpus format): labels and facts, per language
+    and for all items."""
+    from agents.reader.evaluation import evaluate as run_eval
 
-    report = run_eval(list(files), set(langs) or None)
+    report = run_eval(list(files), set(langs) or None, part)
     if as_json:
         click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
     else:

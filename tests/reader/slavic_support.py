@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.reader.evaluate import evaluate
+from agents.reader.evaluation import evaluate
 from schemas.news import ClassifiedNews, ExchangeFact, NewsItem, TotalFact
 from tests.reader.en_support import CORPUS_NEWS, ROOT
 

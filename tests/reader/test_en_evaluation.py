@@ -10,20 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from agents.reader.common import UNKNOWN_PUBLISHED, AnyFact
-from agents.reader.evaluate import (
+from agents.reader.evaluation.scores import (
     Labelled,
     LangReport,
     Report,
     evaluate,
     load,
-    main,
     published_at,
     score_item,
     to_item,
 )
 from schemas.news import CategoryName, ClassifiedNews, Evidence, ExchangeFact, TotalFact
+from streams.cli import main
 from tests.reader.en_support import CORPUS_NEWS, DEV_SET, NO_CORPUS
 
 PRIMARY_BAR = 0.95
@@ -230,9 +231,10 @@ def test_report_render_and_dict() -> None:
     json.dumps(d)
 
 
-def test_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main([str(DEV_SET), "--lang", "en", "--errors"]) == 0
-    assert "primary accuracy" in capsys.readouterr().out
-    assert main([str(DEV_SET), "--lang", "en,uk", "--json"]) == 0
-    assert "en" in json.loads(capsys.readouterr().out)
-    assert main([str(tmp_path / "missing.jsonl")]) == 2
+def test_cli(tmp_path: Path) -> None:
+    run = CliRunner().invoke
+    out = run(main, ["evaluate", str(DEV_SET), "--lang", "en", "--errors"])
+    assert out.exit_code == 0 and "primary accuracy" in out.output
+    out = run(main, ["evaluate", str(DEV_SET), "--lang", "en", "--lang", "uk", "--json"])
+    assert out.exit_code == 0 and set(json.loads(out.output)) == {"en"}  # an English set
+    assert run(main, ["evaluate", str(tmp_path / "missing.jsonl")]).exit_code == 2

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from agents.reader import classify as dispatch
 from agents.reader.common import MAX_FACTS
 from agents.reader.en import VERSION, read
-from agents.reader.evaluate import load
+from agents.reader.evaluation import load
 from schemas.news import (
     ClassifiedNews,
     CommitmentFact,

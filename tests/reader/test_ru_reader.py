@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agents.reader import classify
-from agents.reader.evaluate import load
+from agents.reader.evaluation import load
 from agents.reader.ru import read
 from schemas.news import ExchangeFact, NewsItem
 from tests.reader.en_support import CORPUS_NEWS

@@ -115,7 +115,7 @@ def test_suspension_claimed_and_dated() -> None:
 
 
 def test_evidence_spans_and_version_on_own_set() -> None:
-    from agents.reader.evaluate import load
+    from agents.reader.evaluation import load
 
     for rec in load([OWN]):
         out = classify(rec.item)

@@ -1,14 +1,14 @@
 """Scores of the news reader on labelled JSONL in the corpus format, for any language.
 
-    python -m agents.reader.evaluate FILE... [--lang en] [--errors] [--json]
+    exchange-watch evaluate FILE... [--lang en] [--part tune|check] [--errors] [--json]
 
 Each line: `id`, `lang`, `published` (YYYY-MM-DD, or null/partial: then the item gets
 `common.UNKNOWN_PUBLISHED` and the reader must resolve no relative date), `title`, `text`,
 `labels.category`, `labels.secondary`, `facts`. Every item goes through
 `agents.reader.classify`, the function the service runs.
 
-Scores per language:
-- primary-label accuracy; per-category precision/recall over the label sets (primary and
+Scores per language and for all items together:
+- primary-label accuracy; per-category precision/recall/F1 over the label sets (primary and
   secondary);
 - exchange-count facts: a labelled `exchange` fact matches a read `exchange` or `total` fact
   with the same `kind`, `received_by` and `count` (cumulative figures are labelled as
@@ -20,9 +20,7 @@ Scores per language:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Any
 import orjson
 
 from agents.reader.common import UNKNOWN_PUBLISHED, agreement_slug
+from agents.reader.evaluation.split import Part, split
 from schemas.news import (
     CATEGORIES,
     MAX_BODY,
@@ -56,6 +55,7 @@ class Labelled:
     secondary: list[str]
     facts: list[dict[str, Any]]
     source_file: str
+    notes: str = ""
 
 
 def published_at(value: str | None) -> dt.datetime:
@@ -112,6 +112,7 @@ def load(paths: Iterable[Path], langs: set[str] | None = None) -> list[Labelled]
                     secondary=list(labels.get("secondary") or []),
                     facts=list(rec.get("facts") or []),
                     source_file=str(path),
+                    notes=str(rec.get("notes") or ""),
                 )
             )
     return out
@@ -229,12 +230,14 @@ class LangReport:
             + " ==",
             f"primary accuracy      {self.primary} = {pct:.1f} %",
             "",
-            f"{'category':<22}{'P':>6}{'R':>6}{'tp':>5}{'fp':>4}{'fn':>4}",
+            f"{'category':<22}{'P':>6}{'R':>6}{'F1':>6}{'tp':>5}{'fp':>4}{'fn':>4}",
         ]
         for c, p in self.categories.items():
             if p.tp + p.fp + p.fn == 0:
                 continue
-            lines.append(f"{c:<22}{p.precision:>6.2f}{p.recall:>6.2f}{p.tp:>5}{p.fp:>4}{p.fn:>4}")
+            lines.append(
+                f"{c:<22}{p.precision:>6.2f}{p.recall:>6.2f}{p.f1:>6.2f}{p.tp:>5}{p.fp:>4}{p.fn:>4}"
+            )
         lines.append("")
         lines.append(f"{'facts':<22}{'P':>6}{'R':>6}{'F1':>6}{'tp':>5}{'fp':>4}{'fn':>4}")
         for name, p in (
@@ -262,12 +265,20 @@ class LangReport:
 @dataclass
 class Report:
     langs: dict[str, LangReport]
+    # every item of every language (None when there is only one language)
+    overall: LangReport | None = None
 
     def render(self, errors: bool = False) -> str:
-        return "\n\n".join(r.render(errors) for r in self.langs.values()) or "no items"
+        parts = [r.render(errors) for r in self.langs.values()]
+        if self.overall is not None:
+            parts.append(self.overall.render(errors=False))
+        return "\n\n".join(parts) or "no items"
 
     def to_dict(self) -> dict[str, Any]:
-        return {lang: r.to_dict() for lang, r in self.langs.items()}
+        out = {lang: r.to_dict() for lang, r in self.langs.items()}
+        if self.overall is not None:
+            out["all"] = self.overall.to_dict()
+        return out
 
 
 # ------------------------------------------------------------------------------ matching
@@ -427,53 +438,38 @@ def score_item(rec: Labelled, out: ClassifiedNews, rep: LangReport) -> None:
             rep.mistakes.append(Mistake(rid, "extra fact", "-", _fmt_got(g)))
 
 
-def evaluate(paths: list[Path], langs: set[str] | None = None) -> Report:
-    """Run the reader over the labelled items of `paths` (languages `langs`, all if None)."""
+def select_part(records: list[Labelled], part: Part | None) -> list[Labelled]:
+    """The records of one part of the fixed tune/check split (all when `part` is None). The
+    split is computed over the records given, so give the whole corpus (both files)."""
+    if part is None:
+        return records
+    parts = split((r.id, r.lang, r.notes) for r in records)
+    return [r for r in records if parts[r.id] == part]
+
+
+def evaluate(paths: list[Path], langs: set[str] | None = None, part: Part | None = None) -> Report:
+    """Run the reader over the labelled items of `paths` (languages `langs`, all if None;
+    one part of the tune/check split, all if None)."""
     from agents.reader import classify
 
     reports: dict[str, LangReport] = {}
-    for rec in load(paths, langs):
+    overall = LangReport("all")
+    records = load(paths)
+    chosen = [r for r in select_part(records, part) if not langs or r.lang in langs]
+    for rec in chosen:
         rep = reports.setdefault(rec.lang, LangReport(rec.lang))
-        rep.items += 1
+        for r in (rep, overall):
+            r.items += 1
         try:
             out = classify(rec.item)
         except Exception as exc:  # a broken reader must not hide the other scores
-            rep.failures += 1
-            rep.primary.add(False)
-            rep.mistakes.append(
-                Mistake(rec.id, "error", rec.category, f"{type(exc).__name__}: {exc}")
-            )
+            for r in (rep, overall):
+                r.failures += 1
+                r.primary.add(False)
+                r.mistakes.append(
+                    Mistake(rec.id, "error", rec.category, f"{type(exc).__name__}: {exc}")
+                )
             continue
         score_item(rec, out, rep)
-    return Report(dict(sorted(reports.items())))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m agents.reader.evaluate",
-        description="Score the news reader on labelled JSONL files (corpus format).",
-    )
-    ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument(
-        "--lang",
-        action="append",
-        help="only these languages (repeat or comma-separate); default: all",
-    )
-    ap.add_argument("--errors", action="store_true", help="list every mistake")
-    ap.add_argument("--json", action="store_true", help="JSON instead of tables")
-    args = ap.parse_args(argv)
-    langs = {x.strip() for v in args.lang or [] for x in v.split(",") if x.strip()} or None
-    missing = [str(p) for p in args.files if not p.is_file()]
-    if missing:
-        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    report = evaluate(list(args.files), langs)
-    if args.json:
-        sys.stdout.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        print(report.render(errors=args.errors))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        score_item(rec, out, overall)
+    return Report(dict(sorted(reports.items())), overall if len(reports) > 1 else None)
