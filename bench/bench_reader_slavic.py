@@ -27,7 +27,7 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents.reader import ru, uk  # noqa: E402
+from agents.reader.slavic.reader import read as read_slavic  # noqa: E402
 from schemas.news import NewsItem  # noqa: E402
 
 TARGET_BYTES = 3_000
@@ -131,7 +131,7 @@ def _adversarial(lang: str) -> None:
             b'{"id":"x","source":"x","published_at":"2026-01-01T00:00:00Z","body":""}'
         ).published_at,
     )
-    read = uk.read if lang == "uk" else ru.read
+    read = read_slavic
     start = time.perf_counter()
     out = read(item, lang)
     took = time.perf_counter() - start
@@ -145,7 +145,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0, help="per language, both sides")
     args = ap.parse_args()
-    for lang, read in (("uk", uk.read), ("ru", ru.read)):
+    for lang, read in (("uk", read_slavic), ("ru", read_slavic)):
         for off_topic in (False, True):
             data = _items(lang, off_topic=off_topic)
             size = sum(len(orjson.loads(x)["body"].encode()) for x in data) / len(data)

@@ -98,6 +98,9 @@ def worker(ctx: click.Context, **options: Any) -> None:
     _kafka(lambda: None, settings)  # refused credentials: one clear error, exit 1
     with local_state(settings) as rebuilt:
         service = create_service(settings)
+        config = service.engine.config
+        ids = ", ".join(a.id for a in config.agreements) or "none"
+        click.echo(f"agreements from {config.source} (version {config.version}): {ids}", err=True)
         runner = faust.Worker(service.app, loglevel=settings.log_level)
         # Faust's progress spinner hooks a DEBUG-level handler onto the root logger, which makes
         # every library format its debug records (a tenth of the ingest time when measured).

@@ -1,8 +1,9 @@
 """Thresholds of the stall rules and the agreements file: immutable configuration.
 
 `Config.load(path)` reads a TOML file (stdlib `tomllib`) holding a `version`, an optional
-`[thresholds]` table and `[[agreements]]`; `path=None` reads the repository's
-`deploy/agreements.toml` when it is there, else built-in defaults equal to it.
+`[thresholds]` table and `[[agreements]]`; `path=None` reads `agreements.toml` beside this
+module, the one list of agreements that ships with the package (the reader knows the rounds
+from it too).
 `Config.from_env(environ)` then applies the `EXWATCH_*` threshold variables.
 
 Defaults and why:
@@ -35,7 +36,7 @@ from pydantic import (
 
 from schemas.common import Category, Kind, Mediator, Party, Slug, check_reduced_date
 
-DEFAULT_AGREEMENTS_PATH = Path(__file__).resolve().parents[2] / "deploy" / "agreements.toml"
+DEFAULT_AGREEMENTS_PATH = Path(__file__).resolve().with_name("agreements.toml")
 ENV_AGREEMENTS_FILE = "EXWATCH_AGREEMENTS_FILE"
 
 # Environment variable -> threshold field.
@@ -94,6 +95,9 @@ class CommitmentSpec(_Model):
 class AgreementSpec(_Model):
     id: Slug
     name: str = ""
+    # how news names it: the venue ("istanbul") and the round of talks there
+    place: str = ""
+    round: int | None = Field(default=None, ge=1, le=99)
     signed: str
     parties: tuple[Party, ...] = ("RU", "UA")
     mediators: tuple[Mediator, ...] = ()
@@ -121,70 +125,45 @@ class AgreementsFile(_Model):
     agreements: tuple[AgreementSpec, ...] = ()
 
 
-# Built-in defaults, equal to deploy/agreements.toml (a test keeps them equal).
-DEFAULT_AGREEMENTS: tuple[AgreementSpec, ...] = (
-    AgreementSpec(
-        id="istanbul-2025-05",
-        name="Istanbul talks, first round",
-        signed="2025-05-16",
-        mediators=("TR",),
-        kinds=("pows",),
-        commitments=(CommitmentSpec(kind="pows", count=1000, per_side=True),),
-    ),
-    AgreementSpec(
-        id="istanbul-2025-06",
-        name="Istanbul talks, second round",
-        signed="2025-06-02",
-        mediators=("TR",),
-        kinds=("remains", "pows"),
-        commitments=(
-            CommitmentSpec(kind="remains", count=6000, per_side=True),
-            CommitmentSpec(kind="pows", categories=("severely_injured", "ill", "under_25")),
-        ),
-    ),
-    AgreementSpec(
-        id="istanbul-2025-07",
-        name="Istanbul talks, third round",
-        signed="2025-07-23",
-        mediators=("TR",),
-        kinds=("pows",),
-        commitments=(CommitmentSpec(kind="pows", count=1200, per_side=True),),
-    ),
-)
-
-
 class ConfigError(ValueError):
     """The agreements file or a threshold variable is unusable; the message says why."""
+
+
+def _read(path: Path) -> AgreementsFile:
+    """The agreements file at `path`, validated; ConfigError naming the file and the fields."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        parsed = AgreementsFile.model_validate(raw)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    ids = [a.id for a in parsed.agreements]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{path}: an agreement id appears twice")
+    return parsed
+
+
+# The packaged list, read once: the default of every Config and the reader's agreements.
+_DEFAULT = _read(DEFAULT_AGREEMENTS_PATH)
+DEFAULT_AGREEMENTS: tuple[AgreementSpec, ...] = _DEFAULT.agreements
 
 
 @dataclass(frozen=True)
 class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     agreements: tuple[AgreementSpec, ...] = DEFAULT_AGREEMENTS
-    version: int | str = 1
-    source: str = "built-in defaults"
+    version: int | str = _DEFAULT.version
+    source: str = str(DEFAULT_AGREEMENTS_PATH)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Config:
-        """Read thresholds and agreements from a TOML file (None: the default file)."""
-        if path is None:
-            if not DEFAULT_AGREEMENTS_PATH.is_file():
-                return cls()
-            path = DEFAULT_AGREEMENTS_PATH
-        path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-            parsed = AgreementsFile.model_validate(raw)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
-            )
-            raise ConfigError(f"{path}: {problems}") from None
-        ids = [a.id for a in parsed.agreements]
-        if len(set(ids)) != len(ids):
-            raise ConfigError(f"{path}: an agreement id appears twice")
+        """Read thresholds and agreements from a TOML file (None: the packaged file)."""
+        path = DEFAULT_AGREEMENTS_PATH if path is None else Path(path)
+        parsed = _DEFAULT if path == DEFAULT_AGREEMENTS_PATH else _read(path)
         return cls(parsed.thresholds, parsed.agreements, parsed.version, str(path))
 
     @classmethod

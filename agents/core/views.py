@@ -51,6 +51,8 @@ def agreement_view(engine: Engine, record: JSON, day: dt.date | None) -> JSON:
         "mediators": record["mediators"],
         "signed": record["signed"],
         "origin": record["origin"],
+        # the agreements file in force, for agreements that come from it
+        "file": engine.config.source if record["origin"] == "file" else None,
         "kinds": kinds,
         "gap_days": {k: engine.agreement_book.gap_days(record, k) for k in kinds},
         "delivered": {k: engine.ledger.progress(agreement, k) for k in kinds},

@@ -1,7 +1,10 @@
 """The news reader: classify a NewsItem and extract its exchange facts (pure, no Faust).
 
-Language is a parameter: the item's `lang`, else detected from the text. Each language has a
-reader module with the same signature; `classify` dispatches to it.
+Language is a parameter: the item's `lang`, else detected from the text. Each language family
+is a package with the same rooms (tokens, numbers, dates, parties, figures, facts,
+categories, lexicon, and its reader): `en/` for English, `slavic/` for Ukrainian and
+Russian; `shared/` holds what every language uses. `classify` dispatches to the family's
+`read(item, lang)`.
 """
 
 from __future__ import annotations
@@ -14,15 +17,11 @@ ReadFn = Callable[[NewsItem, str], ClassifiedNews]
 
 
 def _reader_for(lang: str) -> ReadFn:
-    if lang == "uk":
-        from agents.reader.uk import read as read_uk
+    if lang in ("uk", "ru"):
+        from agents.reader.slavic.reader import read as read_slavic
 
-        return read_uk
-    if lang == "ru":
-        from agents.reader.ru import read as read_ru
-
-        return read_ru
-    from agents.reader.en import read as read_en
+        return read_slavic
+    from agents.reader.en.reader import read as read_en
 
     return read_en
 
@@ -31,7 +30,7 @@ def detect(item: NewsItem) -> str:
     """The item's language: its own `lang` when given, else detected from title and body."""
     if item.lang:
         return item.lang
-    from agents.reader.langdetect import detect_language
+    from agents.reader.shared.langdetect import detect_language
 
     detected = detect_language(f"{item.title or ''}\n{item.body}")
     # Nothing tells ("und"): read it as English, the language most wire reports come in.

@@ -27,21 +27,21 @@ def test_attachment_named_else_in_force_else_none() -> None:
     assert book.attach("pows", D(2025, 8, 14), None) == "istanbul-2025-07"
     assert book.attach("pows", D(2025, 8, 14), "istanbul-2025-05") == "istanbul-2025-05"
     # A name nobody defined yet: the agreement in force takes it.
-    assert book.attach("pows", D(2026, 3, 5), "geneva-2026-02") == "istanbul-2025-07"
+    assert book.attach("pows", D(2026, 1, 5), "abu-dhabi-2026-01") == "istanbul-2025-07"
     assert book.attach("remains", D(2023, 11, 1), None) is None
 
 
 def test_commitment_events_create_and_amend_agreements_at_run_time() -> None:
     engine = Engine(Stores.in_memory(json_roundtrip=True), Config())
     book = engine.agreement_book
-    engine.apply(exchange("x1", "2026-03-05", "pows", ua=200, ru=200))
+    engine.apply(exchange("x1", "2026-01-25", "pows", ua=200, ru=200))
     assert engine.stores.exchanges["x1"]["agreement"] == "istanbul-2025-07"
     # A new agreement signed before a known exchange takes it over (re-attachment).
     engine.apply(
-        commitment("c1", "geneva-2026-02", "pows", 500, "2026-02-18", reported="2026-03-06")
+        commitment("c1", "test-talks-2026-01", "pows", 500, "2026-01-20", reported="2026-01-26")
     )
-    assert engine.stores.exchanges["x1"]["agreement"] == "geneva-2026-02"
-    assert engine.ledger.progress("geneva-2026-02", "pows")["UA"] == 200
+    assert engine.stores.exchanges["x1"]["agreement"] == "test-talks-2026-01"
+    assert engine.ledger.progress("test-talks-2026-01", "pows")["UA"] == 200
     assert engine.ledger.progress("istanbul-2025-07", "pows")["UA"] == 0
     # News does not override the file's figures; it adds its event id.
     engine.apply(
@@ -67,9 +67,15 @@ def test_commitment_events_create_and_amend_agreements_at_run_time() -> None:
     assert remains["event_ids"] == ["c2", "c3"]
     # The file is untouched; the stores hold the amended agreements.
     assert Config().agreements[1].commitments[0].count == 6000
-    assert sorted(engine.stores.agreements) == ["geneva-2026-02", "istanbul-2025-06"]
+    assert sorted(engine.stores.agreements) == ["istanbul-2025-06", "test-talks-2026-01"]
     ids = [a["id"] for a in engine.agreements()]
-    assert ids == ["istanbul-2025-05", "istanbul-2025-06", "istanbul-2025-07", "geneva-2026-02"]
+    assert ids == [
+        "istanbul-2025-05",
+        "istanbul-2025-06",
+        "istanbul-2025-07",
+        "test-talks-2026-01",
+        "geneva-2026-02",
+    ]
 
 
 def test_a_new_kind_on_a_known_agreement_takes_exchanges_of_that_kind() -> None:

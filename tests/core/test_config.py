@@ -7,20 +7,28 @@ import pytest
 from agents.core.config import DEFAULT_AGREEMENTS, DEFAULT_AGREEMENTS_PATH, Config, ConfigError
 
 
-def test_the_deploy_file_equals_the_built_in_defaults() -> None:
+def test_the_packaged_file_is_the_default() -> None:
     loaded = Config.load(DEFAULT_AGREEMENTS_PATH)
-    assert loaded.agreements == DEFAULT_AGREEMENTS
+    assert DEFAULT_AGREEMENTS_PATH.parent.name == "core"  # inside the package, not deploy/
+    assert loaded.agreements == DEFAULT_AGREEMENTS == Config().agreements
     assert loaded.thresholds == Config().thresholds
-    assert loaded.version == 1
+    assert loaded.version == 2 == Config().version
     assert Config.load(None).agreements == DEFAULT_AGREEMENTS
+    assert Config().source == str(DEFAULT_AGREEMENTS_PATH)
     ids = [a.id for a in loaded.agreements]
-    assert ids == ["istanbul-2025-05", "istanbul-2025-06", "istanbul-2025-07"]
+    assert ids == ["istanbul-2025-05", "istanbul-2025-06", "istanbul-2025-07", "geneva-2026-02"]
+    assert [(a.place, a.round) for a in loaded.agreements] == [
+        ("istanbul", 1),
+        ("istanbul", 2),
+        ("istanbul", 3),
+        ("geneva", None),
+    ]
     june = loaded.agreements[1]
     assert june.signed == "2025-06-02" and june.covered_kinds() == ("remains", "pows")
     remains, pows = june.commitments
     assert (remains.count, remains.per_side) == (6000, True)
     assert pows.count == 0 and pows.categories == ("severely_injured", "ill", "under_25")
-    assert [a.mediators for a in loaded.agreements] == [("TR",)] * 3
+    assert [a.mediators for a in loaded.agreements] == [("TR",)] * 3 + [()]
 
 
 def test_thresholds_from_the_environment() -> None:

@@ -144,7 +144,7 @@ def test_commitments_take_the_agreement_in_force_and_split_pow_categories() -> N
     assert (pows.kind, pows.count, pows.agreement_id) == ("pows", 0, "istanbul-2025-06")
     assert pows.categories == ["severely_injured", "ill", "under_25"]
     assert isinstance(geneva, CommitmentEvent)
-    assert (geneva.signed, geneva.per_side, geneva.mediators) == ("2026-01-29", True, ["US"])
+    assert (geneva.signed, geneva.per_side, geneva.mediators) == ("2026-02", True, ["US"])
     assert isinstance(civilians, CommitmentEvent)
     assert (civilians.agreement_id, civilians.count) == ("unnamed-2026-01", 0)
     assert [e.event_id for e in (remains, pows, geneva, civilians)] == [

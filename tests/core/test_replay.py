@@ -188,7 +188,7 @@ def test_the_sample_events_replay_deterministically() -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("agents.reader.en") is None or not SEED.is_file(),
+    importlib.util.find_spec("agents.reader.en.reader") is None or not SEED.is_file(),
     reason="the English reader or the corpus is not there",
 )
 def test_the_seed_article_with_the_real_reader_is_deterministic() -> None:

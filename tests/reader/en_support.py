@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from agents.reader.common import UNKNOWN_PUBLISHED
-from agents.reader.en import read
+from agents.reader.en.reader import read
+from agents.reader.shared.dates import UNKNOWN_PUBLISHED
 from schemas.news import ClassifiedNews, ExchangeFact, NewsItem, TotalFact
 
 ROOT = Path(__file__).resolve().parents[2]

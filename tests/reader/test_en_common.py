@@ -1,4 +1,4 @@
-"""The language-neutral helpers the English reader is built on (agents/reader/common.py):
+"""The language-neutral helpers the English reader is built on (agents/reader/shared/):
 sentences with offsets, agreements, labels, fact clean-up."""
 
 from __future__ import annotations
@@ -9,20 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents.reader.common import (
-    AGREEMENTS,
-    MAX_SENTENCE,
-    agreement_slug,
-    evidence,
-    finalize_facts,
-    item_sentences,
-    lower_pattern,
-    lower_same,
-    order_labels,
-    resolve_agreement,
-    sort_categories,
-    split_sentences,
-)
+from agents.reader.evaluation.scores import agreement_slug
+from agents.reader.shared.agreements import AGREEMENTS, resolve_agreement
+from agents.reader.shared.facts import finalize_facts, order_labels, sort_categories
+from agents.reader.shared.sentences import MAX_SENTENCE, evidence, item_sentences, split_sentences
+from agents.reader.shared.text import lower_pattern, lower_same
 from schemas.common import Kind, Party
 from schemas.news import (
     CommitmentFact,

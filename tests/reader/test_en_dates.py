@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from agents.reader.common import (
+from agents.reader.en.dates import duration_start, find_dates
+from agents.reader.shared.dates import (
     UNKNOWN_PUBLISHED,
     fmt_date,
     is_well_before,
@@ -17,7 +18,6 @@ from agents.reader.common import (
     resolve_weekday,
     shift_months,
 )
-from agents.reader.en_dates import duration_start, find_dates
 
 # Friday 17 October 2025
 REF = dt.date(2025, 10, 17)

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from agents.reader.common import UNKNOWN_PUBLISHED, AnyFact
 from agents.reader.evaluation.scores import (
     Labelled,
     LangReport,
@@ -23,6 +22,8 @@ from agents.reader.evaluation.scores import (
     score_item,
     to_item,
 )
+from agents.reader.shared.dates import UNKNOWN_PUBLISHED
+from agents.reader.shared.facts import AnyFact
 from schemas.news import CategoryName, ClassifiedNews, Evidence, ExchangeFact, TotalFact
 from streams.cli import main
 from tests.reader.en_support import CORPUS_NEWS, DEV_SET, NO_CORPUS

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.reader.common import parse_grouped_int
-from agents.reader.en_tokens import N, P, W, find_mentions, tokenize
+from agents.reader.en.numbers import find_mentions
+from agents.reader.en.tokens import N, P, W, tokenize
+from agents.reader.shared.numbers import parse_grouped_int
 
 
 def values(text: str) -> list[tuple[int, int] | int]:

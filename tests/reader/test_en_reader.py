@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agents.reader import classify as dispatch
-from agents.reader.common import MAX_FACTS
-from agents.reader.en import VERSION, read
+from agents.reader.en.reader import VERSION, read
 from agents.reader.evaluation import load
+from agents.reader.shared.facts import MAX_FACTS
 from schemas.news import (
     ClassifiedNews,
     CommitmentFact,

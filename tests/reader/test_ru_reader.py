@@ -7,7 +7,7 @@ import pytest
 
 from agents.reader import classify
 from agents.reader.evaluation import load
-from agents.reader.ru import read
+from agents.reader.slavic.reader import read
 from schemas.news import ExchangeFact, NewsItem
 from tests.reader.en_support import CORPUS_NEWS
 from tests.reader.slavic_support import assert_quality_bars, counts, item, needs_corpus, own_set

@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.reader.ru import read as read_ru
-from agents.reader.slavic_dates import find_date
-from agents.reader.slavic_parties import party_role
-from agents.reader.slavic_text import sentences
-from agents.reader.uk import read as read_uk
+from agents.reader.slavic.dates import find_date
+from agents.reader.slavic.parties import party_role
+from agents.reader.slavic.reader import read as read_slavic
+from agents.reader.slavic.tokens import sentences
 from schemas.news import NewsItem
 
 REF = dt.date(2025, 6, 16)  # a Monday
@@ -80,7 +79,7 @@ def test_any_mix_reads_with_exact_evidence(words: list[str], lang: str) -> None:
         title=" ".join(words[:8]) or None,
         lang=lang,
     )
-    out = (read_uk if lang == "uk" else read_ru)(item, lang)
+    out = read_slavic(item, lang)
     assert out.labels[0] == out.primary
     for f in out.facts:
         ev = f.evidence
@@ -101,5 +100,5 @@ def test_oversized_adversarial_body_reads() -> None:
         body=body,
         published_at=dt.datetime(2025, 6, 16, tzinfo=dt.UTC),
     )
-    out = read_ru(item, "ru")
+    out = read_slavic(item, "ru")
     assert out.primary in ("pow_exchange", "remains_exchange")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agents.reader import classify
-from agents.reader.uk import read
+from agents.reader.slavic.reader import read
 from schemas.news import CommitmentFact, ExchangeFact, NewsItem, TotalFact
 from tests.reader.en_support import CORPUS_NEWS
 from tests.reader.slavic_support import assert_quality_bars, counts, item, needs_corpus, own_set
@@ -130,7 +130,7 @@ def test_evidence_spans_and_version_on_own_set() -> None:
 
 
 def test_unknown_publication_date_resolves_no_relative_date() -> None:
-    from agents.reader.common import UNKNOWN_PUBLISHED
+    from agents.reader.shared.dates import UNKNOWN_PUBLISHED
 
     item = NewsItem(
         id="t",

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from agents.reader.slavic_dates import find_date, find_since
-from agents.reader.slavic_numbers import find_numbers
-from agents.reader.slavic_text import sentences
+from agents.reader.slavic.dates import find_date, find_since
+from agents.reader.slavic.numbers import find_numbers
+from agents.reader.slavic.tokens import sentences
 
 
 def _toks(text: str) -> tuple[list[str], list[int]]:

@@ -3,7 +3,7 @@
     exchange-watch evaluate FILE... [--lang en] [--part tune|check] [--errors] [--json]
 
 Each line: `id`, `lang`, `published` (YYYY-MM-DD, or null/partial: then the item gets
-`common.UNKNOWN_PUBLISHED` and the reader must resolve no relative date), `title`, `text`,
+`shared.dates.UNKNOWN_PUBLISHED` and the reader must resolve no relative date), `title`, `text`,
 `labels.category`, `labels.secondary`, `facts`. Every item goes through
 `agents.reader.classify`, the function the service runs.
 
@@ -21,6 +21,7 @@ Scores per language and for all items together:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,8 +29,8 @@ from typing import Any
 
 import orjson
 
-from agents.reader.common import UNKNOWN_PUBLISHED, agreement_slug
 from agents.reader.evaluation.split import Part, split
+from agents.reader.shared.dates import UNKNOWN_PUBLISHED
 from schemas.news import (
     CATEGORIES,
     MAX_BODY,
@@ -44,6 +45,25 @@ from schemas.news import (
 )
 
 # ------------------------------------------------------------------------------ input
+
+# Normalised agreement names of the labelled corpus, mapped to the service's slugs.
+AGREEMENT_LABELS: dict[str, str] = {
+    "istanbul 2025 (1st round)": "istanbul-2025-05",
+    "istanbul 2025 (2nd round)": "istanbul-2025-06",
+    "istanbul 2025 (3rd round)": "istanbul-2025-07",
+    "geneva 2026": "geneva-2026-02",
+}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+def agreement_slug(label: str | None) -> str | None:
+    """Slug of an agreement given by slug or by the corpus's normalised name."""
+    if not label:
+        return None
+    key = " ".join(label.lower().split())
+    if key in AGREEMENT_LABELS:
+        return AGREEMENT_LABELS[key]
+    return key if _SLUG.match(key) else None
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""English categories: scores from what each sentence speaks of (en_marks), the headline
+"""English categories: scores from what each sentence speaks of (marks), the headline
 (title, else the lead) weighing most, the facts read from the sentences more than words."""
 
 from __future__ import annotations
@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.reader.common import AnyFact, Sentence, order_labels
-from agents.reader.en_lexicon import OTHER_EXCHANGE
-from agents.reader.en_marks import Marks
+from agents.reader.en.lexicon import OTHER_EXCHANGE
+from agents.reader.en.marks import Marks
+from agents.reader.shared.facts import AnyFact, order_labels
+from agents.reader.shared.sentences import Sentence
 from schemas.news import (
     CategoryName,
     CommitmentFact,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agents.reader.common import lower_pattern
+from agents.reader.shared.text import lower_pattern
 from schemas.common import Kind, Mediator, Party
 
 

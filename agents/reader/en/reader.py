@@ -1,10 +1,10 @@
 """The English news reader: `read(item, lang) -> ClassifiedNews`, pure and deterministic.
 
 Steps: an item naming neither Ukraine nor Russia is unrelated at once; else sentences with
-offsets (common), what each sentence speaks of (en_marks, a word scan), whether the item is
-about the Russia-Ukraine war at all (en_topics), the facts of the sentences that can hold them
-(en_facts, en_figures), clean-up (common.finalize_facts), then the categories (en_topics).
-Modules: en_tokens (tokens, figures), en_dates (date cues), en_lexicon (word classes).
+offsets (shared.sentences), what each sentence speaks of (marks, a word scan), whether the item is
+about the Russia-Ukraine war at all (categories), the facts of the sentences that can hold them
+(en_facts, en_figures), clean-up (common.finalize_facts), then the categories (categories).
+Modules: tokens (tokens, figures), dates (date cues), lexicon (word classes).
 """
 
 from __future__ import annotations
@@ -12,21 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.reader.common import (
-    MAX_FACT_SENTENCES,
-    MAX_FACTS,
-    AnyFact,
-    Sentence,
-    item_sentences,
-    reference_date,
-)
-from agents.reader.common import (
-    finalize_facts as _finalize,
-)
-from agents.reader.en_facts import DocContext, sentence_facts, state_facts
-from agents.reader.en_lexicon import OTHER_EXCHANGE
-from agents.reader.en_marks import Marks, sentence_marks
-from agents.reader.en_topics import decide, is_relevant, is_teaser
+from agents.reader.en.categories import decide, is_relevant, is_teaser
+from agents.reader.en.facts import DocContext, sentence_facts, state_facts
+from agents.reader.en.lexicon import OTHER_EXCHANGE
+from agents.reader.en.marks import Marks, sentence_marks
+from agents.reader.shared.dates import reference_date
+from agents.reader.shared.facts import MAX_FACT_SENTENCES, MAX_FACTS, AnyFact
+from agents.reader.shared.facts import finalize_facts as _finalize
+from agents.reader.shared.sentences import Sentence, item_sentences
 from schemas.news import (
     CategoryName,
     ClassifiedNews,

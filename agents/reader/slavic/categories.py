@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.reader.slavic_lexicon import (
+from agents.reader.slavic.lexicon import (
     AGREE,
     ANCHOR,
     ATTACK,
@@ -30,7 +30,7 @@ from agents.reader.slavic_lexicon import (
     WAR,
     XCH,
 )
-from agents.reader.slavic_text import Sentence
+from agents.reader.slavic.tokens import Sentence
 from schemas.common import Kind
 from schemas.news import CategoryName
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from agents.reader.common import (
+from agents.reader.shared.dates import (
     date_str,
     fmt_date,
     months_ago,
@@ -21,7 +21,7 @@ from agents.reader.common import (
     resolve_weekday,
     shift_months,
 )
-from agents.reader.slavic_lexicon import DATEW, DIGIT, MONTH, NOW, YEARW, words
+from agents.reader.slavic.lexicon import DATEW, DIGIT, MONTH, NOW, YEARW, words
 
 _MONTHS = (
     "січень січня січні січнем январь января январе",

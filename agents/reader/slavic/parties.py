@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from agents.reader.slavic_lexicon import DIR, GET, GIVE, PARTY, PREP, RET, RU, SRC, UA, register
+from agents.reader.slavic.lexicon import DIR, GET, GIVE, PARTY, PREP, RET, RU, SRC, UA, register
 
 Side = Literal["UA", "RU"]
 Role = Literal["nom", "dat", "dir", "src", "gen"]

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agents.reader.en_lexicon import (
-    AGENT_NOUNS,
+from agents.reader.en.lexicon import (
     AGENTS,
     AGREEMENT_PLACE,
     AGREEMENT_ROUND,
@@ -48,8 +47,6 @@ from agents.reader.en_lexicon import (
     NP_MODIFIERS,
     OFFER,
     PAIR_CUES,
-    PARTY_ADJ,
-    PLACE_SIDE,
     POW_HEADS,
     PREDICATES,
     RECEIVE,
@@ -62,25 +59,30 @@ from agents.reader.en_lexicon import (
     STILL_HELD,
     SUBSET,
 )
-from agents.reader.en_tokens import Mention, N, P, Tokens, W
+from agents.reader.en.numbers import Mention
+from agents.reader.en.parties import (
+    CLAUSE_WORDS,
+    STOP_PUNCT,
+    Agent,
+    agent_after,
+    between_sides,
+    deported_by_russia,
+    destination,
+    in_return,
+    other,
+    subject_of,
+)
+from agents.reader.en.tokens import N, P, Tokens, W
 from schemas.common import Kind, Party
 
 PredClass = Literal["receive", "give", "return", "exchange"]
 Mode = Literal["done", "offer", "commit", "neg"]
 Side = Party | None
-Agent = Party | Literal["each", "joint"] | None
 
-STOP_PUNCT = frozenset(".;:!?()[]")
 _QUOTES = frozenset("'\"‘’“”«»")
-_CLAUSE_WORDS = frozenset({"while", "whereas", "but", "although", "though", "however", "yet"})
-_NOT_AGENT_BEFORE = frozenset({"to", "from", "with", "for", "between", "by", "against", "of", "in"})
 _BACK_WINDOW = 14
 _FWD_WINDOW = 18
 _MAX_NP_WORDS = 9
-
-
-def other(p: Party) -> Party:
-    return "RU" if p == "UA" else "UA"
 
 
 @dataclass(slots=True)
@@ -379,7 +381,7 @@ def pred_before(t: Tokens, i0: int) -> Pred | None:
             continue
         if kd != W:
             continue
-        if w in _CLAUSE_WORDS:
+        if w in CLAUSE_WORDS:
             return None
         if w in HOLDING:
             return REJECT  # "Russia is holding more than 10,000 Ukrainians"
@@ -448,132 +450,6 @@ def _immediate(t: Tokens, np_end: int, p: Pred) -> bool:
     return all(t.low[x] in AUX or t.low[x] in ("also", "all", "now") for x in range(np_end, p.idx))
 
 
-# ------------------------------------------------------------------------------ sides
-
-
-def _agent(t: Tokens, j: int) -> Agent:
-    """The subject of the verb at j: the nearest party word before it that is not the object
-    of a preposition ("to the Ukrainian side", "with Russia")."""
-    for x in range(j - 1, max(-1, j - 10), -1):
-        kd, w = t.kind[x], t.low[x]
-        if kd == P:
-            if w in STOP_PUNCT:
-                return None
-            continue
-        if w in ("that", "whereas", "but", "when", "who", "which"):
-            return None
-        if w == "while" and x < j - 1:
-            return None  # "..., while receiving about 200": the same subject, read on
-        if w == "each" and (x == j - 1 or t.low[x + 1] in ("side", "party")):
-            return "each"
-        if w in ("sides", "parties") and t.low[x - 1] != "each":
-            return "joint"
-        if w in AGENTS or (w in PARTY_ADJ and x + 1 < len(t) and t.low[x + 1] in AGENT_NOUNS):
-            # "to the Ukrainian side", "with Russia": objects, not subjects ("with Kyiv
-            # receiving 503" is a subject: right before its verb)
-            subject = x == j - 1 and t.low[j].endswith("ing")
-            if not subject and any(t.low[y] in _NOT_AGENT_BEFORE for y in range(max(0, x - 2), x)):
-                continue
-            if x >= 2 and t.low[x - 1] == "and" and t.low[x - 2] in AGENTS:
-                return "joint"  # "Russia and Ukraine exchanged"
-            return AGENTS.get(w) or PARTY_ADJ[w]
-    return None
-
-
-def _agent_after(t: Tokens, j: int) -> Party | None:
-    """ "were handed over by Russia": the party after "by"."""
-    for x in range(j + 1, min(len(t), j + 4)):
-        if t.low[x] == "by":
-            return _place(t, x + 1)
-    return None
-
-
-def _place(t: Tokens, x: int) -> Party | None:
-    n = len(t)
-    if x < n and t.low[x] == "the":
-        x += 1
-    if x >= n:
-        return None
-    w = t.low[x]
-    if w in PLACE_SIDE:
-        return PLACE_SIDE[w]
-    head = w.split("-")[0]  # "ukraine-controlled", "russian-occupied"
-    if head != w and head in PLACE_SIDE:
-        return "UA" if w.endswith(("occupied", "held")) and head == "russian" else PLACE_SIDE[head]
-    return None
-
-
-def _destination(
-    t: Tokens, a: int, b: int
-) -> Party | Literal["home", "people_ru", "people_ua"] | None:
-    """Where the people went, from tokens [a, b): "to Ukraine", "home", "from Russian
-    captivity", "from occupied territory"; "from the Kursk region" says whose people they are."""
-    n = len(t)
-    towards = False
-    for x in range(a, min(b, n)):
-        kd, w = t.kind[x], t.low[x]
-        if kd == N and x > a and t.low[x - 1] in ("and", ","):
-            continue  # "2,080 soldiers and 230 civilians from Russian captivity"
-        if (kd == P and w in STOP_PUNCT) or kd == N or w in _CLAUSE_WORDS:
-            return None
-        if w == "to" or w == "back":
-            towards = True
-            p = _place(t, x + 1)
-            if p:
-                return p
-        elif w == "in" and towards:
-            p = _place(t, x + 1)
-            if p:
-                return p
-        elif w == "from":
-            y = x + 1
-            if y < n and t.low[y] == "the":
-                y += 1
-            nxt = t.low[y] if y < n else ""
-            if nxt in REGION_SIDE:
-                return "people_ru" if REGION_SIDE[nxt] == "RU" else "people_ua"
-            if nxt in ("occupied", "occupation", "temporarily"):
-                return "UA"
-            p = _place(t, x + 1)
-            if p:
-                return p if t.low[y].endswith(("occupied", "held")) else other(p)
-        elif w == "home":
-            return "home"
-    return None
-
-
-def _deported_by_russia(t: Tokens, a: int, b: int) -> bool:
-    for x in range(a, min(b, len(t))):
-        if t.low[x] in ("deported", "abducted", "kidnapped", "removed", "taken"):
-            for y in range(x + 1, min(len(t), x + 4)):
-                if t.low[y] in ("russia", "russians", "moscow", "russian"):
-                    return True
-    return False
-
-
-def _between_sides(t: Tokens, a: int, b: int) -> bool:
-    """ "between Russia and Ukraine", "between the two countries": a combined figure."""
-    for x in range(max(0, a), min(b, len(t))):
-        if t.low[x] == "between":
-            w = t.low[x + 1 : x + 5]
-            if any(v in AGENTS or v in ("two", "sides", "countries", "parties") for v in w):
-                return True
-    return False
-
-
-def _in_return(t: Tokens, a: int, b: int) -> bool:
-    """ "In return, 95 prisoners were handed over": the other side's part."""
-    for x in range(max(0, a), min(b, len(t))):
-        if (
-            t.low[x] in ("return", "exchange")
-            and x > 0
-            and t.low[x - 1] == "in"
-            and not (x + 1 < len(t) and t.low[x + 1] in ("for", "of"))
-        ):
-            return True
-    return False
-
-
 def _sides(
     t: Tokens,
     m: Mention,
@@ -588,7 +464,7 @@ def _sides(
     n = len(t)
     if m.pair:
         return ["UA", "RU"], True
-    agent: Agent = _agent(t, pred.idx) if not after_pred else _agent_after(t, pred.idx)
+    agent: Agent = subject_of(t, pred.idx) if not after_pred else agent_after(t, pred.idx)
     # elliptical subject right before the figure: "..., Russia 19"
     if m.i0 >= 1 and t.low[m.i0 - 1] in AGENTS and pred.idx < m.i0 - 1:
         agent = AGENTS[t.low[m.i0 - 1]]
@@ -603,19 +479,19 @@ def _sides(
     if np.own:
         # "Russia received 95 of its servicemen", "Russia said 49 of its servicemen had been
         # returned": the subject's own people
-        owner = agent if agent in ("UA", "RU") else _agent(t, m.i0)
+        owner = agent if agent in ("UA", "RU") else subject_of(t, m.i0)
         if owner in ("UA", "RU"):
             return [owner], True
     lo = min(pred.idx, m.i0)
     hi = max(pred.idx, np.end)
-    if pred.cls == "exchange" and _between_sides(t, lo - 2, min(n, hi + 8)):
+    if pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8)):
         return [None], True
-    if _deported_by_russia(t, np.end, min(n, np.end + 8)):
+    if deported_by_russia(t, np.end, min(n, np.end + 8)):
         return ["UA"], True
     dest_from = pred.idx + 1 if after_pred else np.end
-    dest = _destination(t, dest_from, dest_from + 8)
+    dest = destination(t, dest_from, dest_from + 8)
     if dest is None and not after_pred and pred.idx + 1 < m.i0:
-        dest = _destination(t, pred.idx + 1, m.i0)
+        dest = destination(t, pred.idx + 1, m.i0)
     if not np.person:
         # "the total number of Ukrainians returned to 3,210": the people named before
         for x in range(m.i0 - 1, max(-1, m.i0 - 9), -1):
@@ -647,7 +523,7 @@ def _sides(
         for x in range(pred.idx + 1, min(n, pred.idx + 6))
     ):
         return [None], False  # "410 prisoners were freed in a mutual exchange": both sides
-    if _in_return(t, max(0, lo - 6), lo):
+    if in_return(t, max(0, lo - 6), lo):
         last = ctx.last_side.get(kind)
         if last:
             return [other(last)], False

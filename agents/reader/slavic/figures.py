@@ -15,7 +15,7 @@ from functools import reduce
 from itertools import pairwise
 from operator import or_
 
-from agents.reader.slavic_lexicon import (
+from agents.reader.slavic.lexicon import (
     ADJ_ENDINGS,
     AGREE,
     AGREEN,
@@ -57,9 +57,9 @@ from agents.reader.slavic_lexicon import (
     UA,
     XCH,
 )
-from agents.reader.slavic_numbers import Num, find_numbers
-from agents.reader.slavic_parties import Side, other, party_form, party_role
-from agents.reader.slavic_text import Sentence
+from agents.reader.slavic.numbers import Num, find_numbers
+from agents.reader.slavic.parties import Side, other, party_form, party_role
+from agents.reader.slavic.tokens import Sentence
 from schemas.common import Kind
 
 BOUNDARY = frozenset(",;:()—–-!?[].")

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from agents.reader.common import (
+from agents.reader.en.lexicon import MONTHS, TENS, UNITS, WEEKDAYS
+from agents.reader.shared.dates import (
     date_str,
     fmt_date,
     months_ago,
@@ -19,7 +20,6 @@ from agents.reader.common import (
     resolve_month,
     resolve_weekday,
 )
-from agents.reader.en_lexicon import MONTHS, TENS, UNITS, WEEKDAYS
 
 CueRole = Literal["on", "since", "as_of", "other"]
 

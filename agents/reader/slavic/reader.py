@@ -3,7 +3,7 @@
 Reading goes sentence by sentence, title first. Each body paragraph carries its time frame
 ("Раніше ...", "за три роки ...", "сьогодні") and the kind it speaks of to the sentences after
 it, so "Ранее обмен телами состоялся в прошлом месяце. Россия передала 1 000 тел ..." gives a
-background exchange dated to last month. Facts are cleaned by `common.finalize_facts`, shared
+background exchange dated to last month. Facts are cleaned by `shared.facts.finalize_facts`, shared
 with English.
 """
 
@@ -13,12 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from agents.reader.common import MAX_SINGLE_EXCHANGE, finalize_facts, order_labels, reference_date
-from agents.reader.slavic_categories import Scores, choose, score, unrelated_conflict
-from agents.reader.slavic_counts import Carry, Count, sentence_counts
-from agents.reader.slavic_dates import DateCue, find_date, find_since
-from agents.reader.slavic_events import agreement, commitment, halts, mediators, source_side
-from agents.reader.slavic_lexicon import (
+from agents.reader.shared.dates import reference_date
+from agents.reader.shared.facts import MAX_SINGLE_EXCHANGE, finalize_facts, order_labels
+from agents.reader.slavic.categories import Scores, choose, score, unrelated_conflict
+from agents.reader.slavic.dates import DateCue, find_date, find_since
+from agents.reader.slavic.facts import agreement, commitment, halts, mediators, source_side
+from agents.reader.slavic.figures import Carry, Count, sentence_counts
+from agents.reader.slavic.lexicon import (
     AGREE,
     CAPT,
     CIV,
@@ -42,8 +43,8 @@ from agents.reader.slavic_lexicon import (
     YEARW,
     words,
 )
-from agents.reader.slavic_parties import Side
-from agents.reader.slavic_text import Sentence, sentences
+from agents.reader.slavic.parties import Side
+from agents.reader.slavic.tokens import Sentence, sentences
 from schemas.common import Kind, Mediator
 from schemas.news import (
     ClassifiedNews,
@@ -201,7 +202,7 @@ def _frame(
     return frame.hist, frame.total, frame.date, frame.since
 
 
-def read_slavic(item: NewsItem, lang: str) -> ClassifiedNews:
+def read(item: NewsItem, lang: str) -> ClassifiedNews:
     """Classify a Ukrainian or Russian item and extract its facts."""
     ref = reference_date(item.published_at)
     title = sentences(item.title, "title", 0) if item.title else []

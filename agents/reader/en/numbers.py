@@ -1,4 +1,4 @@
-"""English tokens and the figures among them ("1,000", "1 000", "thirty-one", "a thousand",
+"""English figures among the tokens ("1,000", "1 000", "thirty-one", "a thousand",
 "1,000-for-1,000"), with the cheap rejections that need only the characters around a figure
 (ordinals, units, model names like Su-34, money, percentages, years, dates)."""
 
@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.reader.common import parse_grouped_int
-from agents.reader.en_lexicon import (
+from agents.reader.en.lexicon import (
     APPROX_1,
     APPROX_2,
     MONTHS,
@@ -17,74 +16,11 @@ from agents.reader.en_lexicon import (
     TENS,
     UNITS,
 )
+from agents.reader.en.tokens import N, Tokens, W
+from agents.reader.shared.numbers import parse_grouped_int
 
-# digits (with , or . groups), words (letters with inner hyphens/apostrophes), one other char
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’\-][^\W\d_]+)*['’]?|\S")
-_POSSESSIVE = ("'s", "’s")
 _SPACE_GROUP = frozenset(" \u00a0\u202f\u2009")
 _CURRENCY = frozenset("$€£₴₽¥#№")
-
-N, W, P = 0, 1, 2  # token kinds
-
-
-@dataclass(slots=True)
-class Tokens:
-    """Parallel lists over one sentence: kind (N/W/P), lower-cased form, offsets."""
-
-    text: str
-    kind: list[int]
-    low: list[str]
-    start: list[int]
-    end: list[int]
-
-    def __len__(self) -> int:
-        return len(self.kind)
-
-
-def _norm(tk: str) -> str:
-    """Lower case, without a possessive ending ("Moscow's" -> "moscow", "soldiers'")."""
-    w = tk.lower()
-    if "'" in w or "’" in w:
-        if w.endswith(_POSSESSIVE):
-            w = w[:-2]
-        w = w.rstrip("'’")
-    return w
-
-
-# token -> (kind, lower-case form); words and punctuation recur, so each is classified once
-_tok_cache: dict[str, tuple[int, str]] = {}
-
-
-def _classify(tk: str) -> tuple[int, str]:
-    c = tk[0]
-    if c.isdecimal():
-        return N, tk
-    if c.isalpha():
-        return W, _norm(tk)
-    return P, tk
-
-
-def tokenize(text: str) -> Tokens:
-    kinds: list[int] = []
-    lows: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    find = text.find
-    cache = _tok_cache
-    pos = 0
-    for tk in _TOKEN.findall(text):
-        i = find(tk, pos)
-        pos = i + len(tk)
-        got = cache.get(tk)
-        if got is None:
-            if len(cache) > 50_000:
-                cache.clear()
-            got = cache[tk] = _classify(tk)
-        kinds.append(got[0])
-        lows.append(got[1])
-        starts.append(i)
-        ends.append(pos)
-    return Tokens(text, kinds, lows, starts, ends)
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.reader.slavic_lexicon import APPROX, MONTH, NUMERIC, NUMW, THOUS, YEARW, register
+from agents.reader.slavic.lexicon import APPROX, MONTH, NUMERIC, NUMW, THOUS, YEARW, register
 from schemas.common import MAX_COUNT
 
 _UNITS = {

@@ -5,7 +5,7 @@ paragraph number that advances at every newline: Cyrillic outlets often separate
 with a single newline, and the reader carries a time frame only within a paragraph. The body
 is cut at `MAX_SCAN` characters, so an oversized or adversarial body costs bounded time.
 
-The splitter follows `common.split_sentences` (same rules, same MAX_SENTENCE) but tests the
+The splitter follows `shared.sentences.split_sentences` (same rules and MAX_SENTENCE) but tests the
 capital after a full stop inside one regex and knows Cyrillic abbreviations; it is three
 times faster, which the throughput goal needs (the tokenising that follows costs as much).
 """
@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from agents.reader import common
-from agents.reader.slavic_lexicon import flags_of, word_cache, words
+from agents.reader.shared.sentences import MAX_SENTENCE, FieldName
+from agents.reader.slavic.lexicon import flags_of, word_cache, words
 from schemas.news import Evidence
 
 # News articles are a few kilobytes; facts past this point are not worth unbounded work.
 MAX_SCAN = 40_000
-# A longer "sentence" is a list, a table or garbage: it is cut into pieces of this size.
-MAX_SENTENCE = 1000
 
 # Apostrophes, the Russian ё and unusual spaces vary between outlets; the lower-case copy used
 # for matching maps them to one form, one character for one character, so offsets hold.
@@ -42,7 +40,7 @@ _NORMALISE = (
 
 # Tokens: numbers with their attachments ("16.02.2024", "1,5", "12:06"), words with apostrophes
 # or hyphens ("п'ятьох", "40-річний", "2024-го"), single punctuation marks. Thousands written
-# with a space ("1 003") are two tokens that `slavic_numbers` joins.
+# with a space ("1 003") are two tokens that `numbers` joins.
 TOKEN = re.compile(r"\d+(?:[.:,/]\d+)+|[\w'-]+|[^\w\s]")
 
 
@@ -95,7 +93,7 @@ _TEASERS = (
 
 @dataclass(slots=True)
 class Sentence:
-    field: common.FieldName
+    field: FieldName
     start: int
     end: int
     text: str
@@ -149,7 +147,7 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def sentences(text: str, fld: common.FieldName, para0: int, index0: int = 0) -> list[Sentence]:
+def sentences(text: str, fld: FieldName, para0: int, index0: int = 0) -> list[Sentence]:
     """Sentences of `text` (cut at MAX_SCAN), tokenised, a new paragraph at every newline."""
     scan = text[:MAX_SCAN]
     low_all = normalise(scan)

@@ -1,11 +1,11 @@
 """English facts of one sentence: exchanges, totals and commitments (from its figures, read by
-en_figures), suspensions and resumptions.
+figures), suspensions and resumptions.
 
 Sentence-level cues go to figures: background ("previously", "the last swap") and cumulative
 ones ("so far", "since 2022", "bringing the total to") to the nearest figure, or to every
 figure when they open the sentence; date cues to the figure whose verb they stand by. Figures
 sharing one verb share its date and background. Nothing scans beyond the sentence, and
-sentences are bounded (common.MAX_SENTENCE), so the work is linear in the text.
+sentences are bounded (shared.sentences.MAX_SENTENCE), so the work is linear in the text.
 """
 
 from __future__ import annotations
@@ -14,43 +14,39 @@ import re
 from collections.abc import Callable
 from itertools import pairwise
 
-from agents.reader.common import (
-    MAX_FIGURES_PER_SENTENCE,
-    MAX_SINGLE_EXCHANGE,
-    AnyFact,
-    Sentence,
-    agreement_mediators,
-    evidence,
-    fmt_date,
-    is_well_before,
-    lower_pattern,
-    lower_same,
-    resolve_agreement,
-    sort_categories,
-)
-from agents.reader.en_dates import DateCue, duration_start, find_dates
-from agents.reader.en_figures import (
+from agents.reader.en.dates import DateCue, duration_start, find_dates
+from agents.reader.en.figures import (
     DocContext,
     Reading,
     noun_phrase,
     pred_before,
     read_figure,
 )
-from agents.reader.en_lexicon import (
+from agents.reader.en.lexicon import (
     AGREEMENT_PLACE,
     AGREEMENT_ROUND,
     CATEGORY_CUES,
-    CLAIMANTS,
     KIND_GROUPS,
     KIND_HINT,
     MEDIATOR_CODES,
     MEDIATORS,
     ROUND_NUMBERS,
-    may_name_claimant,
     other_exchange,
     outside_exchange,
 )
-from agents.reader.en_tokens import Mention, Tokens, find_mentions, tokenize
+from agents.reader.en.numbers import Mention, find_mentions
+from agents.reader.en.parties import claimant, claimant_for
+from agents.reader.en.tokens import Tokens, tokenize
+from agents.reader.shared.agreements import agreement_mediators, resolve_agreement
+from agents.reader.shared.dates import fmt_date, is_well_before
+from agents.reader.shared.facts import (
+    MAX_FIGURES_PER_SENTENCE,
+    MAX_SINGLE_EXCHANGE,
+    AnyFact,
+    sort_categories,
+)
+from agents.reader.shared.sentences import Sentence, evidence
+from agents.reader.shared.text import lower_pattern, lower_same
 from schemas.common import MAX_COUNT, Category, Kind, Mediator, Party
 from schemas.news import (
     CommitmentFact,
@@ -279,50 +275,6 @@ def _offer_more(t: Tokens, m: Mention) -> bool:
     return np is not None and np.more
 
 
-# ------------------------------------------------------------------------------ attribution
-
-_ATTRIBUTION = lower_pattern(
-    r"^(?:this|that|it) was (?:reported|announced|stated|confirmed|said)|^according to|^the "
-    r"(?:information|news|data|figures?) (?:was|were|is|are)",
-)
-
-
-def _claimant(low: str, pos: int) -> Party | None:
-    """The side of the official named nearest to `pos` in lower-cased text."""
-    best: Party | None = None
-    best_d = 10**9
-    for m in CLAIMANTS.finditer(low):
-        d = abs(m.start() - pos)
-        if d < best_d:
-            best, best_d = m.lastgroup, d  # type: ignore[assignment]
-    return best
-
-
-def _claimant_for(s: Sentence, sents: list[Sentence]) -> Callable[[int], Party | None]:
-    """Position in the sentence -> the side whose official gave the figure (the sentence's
-    nearest official, else an attribution sentence right after: "This was reported by...")."""
-    low = lower_same(s.text)
-    named: list[tuple[int, Party]] = (
-        [(m.start(), m.lastgroup) for m in CLAIMANTS.finditer(low)]  # type: ignore[misc]
-        if may_name_claimant(low)
-        else []
-    )
-    fallback: Party | None = None
-    if not named:
-        nxt = sents[s.seq + 1] if s.seq + 1 < len(sents) else None
-        if nxt is not None and nxt.field == s.field:
-            nlow = lower_same(nxt.text)
-            if _ATTRIBUTION.search(nlow) and may_name_claimant(nlow):
-                fallback = _claimant(nlow, 0)
-
-    def at(pos: int) -> Party | None:
-        if not named:
-            return fallback
-        return min(named, key=lambda sp: abs(sp[0] - pos))[1]
-
-    return at
-
-
 def _categories(s: Sentence, sents: list[Sentence]) -> list[Category]:
     texts = [s.text]
     nxt = sents[s.seq + 1] if s.seq + 1 < len(sents) else None
@@ -438,7 +390,7 @@ def sentence_facts(
     mentions = find_mentions(t)[:MAX_FIGURES_PER_SENTENCE]
     if not mentions and "same" not in text:
         return []
-    claimant = _claimant_for(s, sents)
+    claimant = claimant_for(s, sents)
     readings = _read_all(s, t, mentions, ctx, claimant)
     if not readings:
         return []
@@ -618,7 +570,7 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
         SuspensionFact(
             kind=_kind_near(low, ex.start()),
             since=since,
-            claimed_by=_claimant(low, sm.start()),
+            claimed_by=claimant(low, sm.start()),
             evidence=ev,
         )
     ]

@@ -9,10 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.reader.common import resolve_agreement
-from agents.reader.slavic_counts import BOUNDARY, formulas
-from agents.reader.slavic_dates import find_date, find_since
-from agents.reader.slavic_lexicon import (
+from agents.reader.shared.agreements import resolve_agreement
+from agents.reader.slavic.dates import find_date, find_since
+from agents.reader.slavic.figures import BOUNDARY, formulas
+from agents.reader.slavic.lexicon import (
     AGREE,
     AGREEN,
     CIV,
@@ -29,9 +29,9 @@ from agents.reader.slavic_lexicon import (
     SUSP,
     XCH,
 )
-from agents.reader.slavic_numbers import find_numbers
-from agents.reader.slavic_parties import Side
-from agents.reader.slavic_text import Sentence
+from agents.reader.slavic.numbers import find_numbers
+from agents.reader.slavic.parties import Side
+from agents.reader.slavic.tokens import Sentence
 from schemas.common import Category, Kind, Mediator
 
 _CATEGORIES: tuple[tuple[Category, tuple[str, ...]], ...] = (
@@ -147,7 +147,7 @@ def agreement(
     categories: Sequence[Category] = (),
 ) -> str | None:
     """Slug of an agreement named in `low` (Istanbul 2025 rounds, Geneva 2026), resolved by
-    `common.resolve_agreement` from the round, month and figures the text gives."""
+    `shared.agreements.resolve_agreement` from the round, month and figures the text gives."""
     if "стамбул" in low or "istanbul" in low:
         place = "istanbul"
     elif any("конвенц" not in low[m.start() : m.start() + 30] for m in _GENEVA.finditer(low)):

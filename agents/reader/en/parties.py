@@ -1,0 +1,198 @@
+"""Who is who in an English sentence: the subject of a verb of return, where the people went
+or came from, the official whose figure it is.
+
+Every scan is bounded by a fixed number of tokens or by the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from agents.reader.en.lexicon import (
+    AGENT_NOUNS,
+    AGENTS,
+    CLAIMANTS,
+    PARTY_ADJ,
+    PLACE_SIDE,
+    REGION_SIDE,
+    may_name_claimant,
+)
+from agents.reader.en.tokens import N, P, Tokens
+from agents.reader.shared.sentences import Sentence
+from agents.reader.shared.text import lower_pattern, lower_same
+from schemas.common import Party
+
+Agent = Party | Literal["each", "joint"] | None
+STOP_PUNCT = frozenset(".;:!?()[]")
+CLAUSE_WORDS = frozenset({"while", "whereas", "but", "although", "though", "however", "yet"})
+_NOT_AGENT_BEFORE = frozenset({"to", "from", "with", "for", "between", "by", "against", "of", "in"})
+
+
+def other(p: Party) -> Party:
+    return "RU" if p == "UA" else "UA"
+
+
+def subject_of(t: Tokens, j: int) -> Agent:
+    """The subject of the verb at j: the nearest party word before it that is not the object
+    of a preposition ("to the Ukrainian side", "with Russia")."""
+    for x in range(j - 1, max(-1, j - 10), -1):
+        kd, w = t.kind[x], t.low[x]
+        if kd == P:
+            if w in STOP_PUNCT:
+                return None
+            continue
+        if w in ("that", "whereas", "but", "when", "who", "which"):
+            return None
+        if w == "while" and x < j - 1:
+            return None  # "..., while receiving about 200": the same subject, read on
+        if w == "each" and (x == j - 1 or t.low[x + 1] in ("side", "party")):
+            return "each"
+        if w in ("sides", "parties") and t.low[x - 1] != "each":
+            return "joint"
+        if w in AGENTS or (w in PARTY_ADJ and x + 1 < len(t) and t.low[x + 1] in AGENT_NOUNS):
+            # "to the Ukrainian side", "with Russia": objects, not subjects ("with Kyiv
+            # receiving 503" is a subject: right before its verb)
+            subject = x == j - 1 and t.low[j].endswith("ing")
+            if not subject and any(t.low[y] in _NOT_AGENT_BEFORE for y in range(max(0, x - 2), x)):
+                continue
+            if x >= 2 and t.low[x - 1] == "and" and t.low[x - 2] in AGENTS:
+                return "joint"  # "Russia and Ukraine exchanged"
+            return AGENTS.get(w) or PARTY_ADJ[w]
+    return None
+
+
+def agent_after(t: Tokens, j: int) -> Party | None:
+    """ "were handed over by Russia": the party after "by"."""
+    for x in range(j + 1, min(len(t), j + 4)):
+        if t.low[x] == "by":
+            return place(t, x + 1)
+    return None
+
+
+def place(t: Tokens, x: int) -> Party | None:
+    n = len(t)
+    if x < n and t.low[x] == "the":
+        x += 1
+    if x >= n:
+        return None
+    w = t.low[x]
+    if w in PLACE_SIDE:
+        return PLACE_SIDE[w]
+    head = w.split("-")[0]  # "ukraine-controlled", "russian-occupied"
+    if head != w and head in PLACE_SIDE:
+        return "UA" if w.endswith(("occupied", "held")) and head == "russian" else PLACE_SIDE[head]
+    return None
+
+
+def destination(
+    t: Tokens, a: int, b: int
+) -> Party | Literal["home", "people_ru", "people_ua"] | None:
+    """Where the people went, from tokens [a, b): "to Ukraine", "home", "from Russian
+    captivity", "from occupied territory"; "from the Kursk region" says whose people they are."""
+    n = len(t)
+    towards = False
+    for x in range(a, min(b, n)):
+        kd, w = t.kind[x], t.low[x]
+        if kd == N and x > a and t.low[x - 1] in ("and", ","):
+            continue  # "2,080 soldiers and 230 civilians from Russian captivity"
+        if (kd == P and w in STOP_PUNCT) or kd == N or w in CLAUSE_WORDS:
+            return None
+        if w == "to" or w == "back":
+            towards = True
+            p = place(t, x + 1)
+            if p:
+                return p
+        elif w == "in" and towards:
+            p = place(t, x + 1)
+            if p:
+                return p
+        elif w == "from":
+            y = x + 1
+            if y < n and t.low[y] == "the":
+                y += 1
+            nxt = t.low[y] if y < n else ""
+            if nxt in REGION_SIDE:
+                return "people_ru" if REGION_SIDE[nxt] == "RU" else "people_ua"
+            if nxt in ("occupied", "occupation", "temporarily"):
+                return "UA"
+            p = place(t, x + 1)
+            if p:
+                return p if t.low[y].endswith(("occupied", "held")) else other(p)
+        elif w == "home":
+            return "home"
+    return None
+
+
+def deported_by_russia(t: Tokens, a: int, b: int) -> bool:
+    for x in range(a, min(b, len(t))):
+        if t.low[x] in ("deported", "abducted", "kidnapped", "removed", "taken"):
+            for y in range(x + 1, min(len(t), x + 4)):
+                if t.low[y] in ("russia", "russians", "moscow", "russian"):
+                    return True
+    return False
+
+
+def between_sides(t: Tokens, a: int, b: int) -> bool:
+    """ "between Russia and Ukraine", "between the two countries": a combined figure."""
+    for x in range(max(0, a), min(b, len(t))):
+        if t.low[x] == "between":
+            w = t.low[x + 1 : x + 5]
+            if any(v in AGENTS or v in ("two", "sides", "countries", "parties") for v in w):
+                return True
+    return False
+
+
+def in_return(t: Tokens, a: int, b: int) -> bool:
+    """ "In return, 95 prisoners were handed over": the other side's part."""
+    for x in range(max(0, a), min(b, len(t))):
+        if (
+            t.low[x] in ("return", "exchange")
+            and x > 0
+            and t.low[x - 1] == "in"
+            and not (x + 1 < len(t) and t.low[x + 1] in ("for", "of"))
+        ):
+            return True
+    return False
+
+
+_ATTRIBUTION = lower_pattern(
+    r"^(?:this|that|it) was (?:reported|announced|stated|confirmed|said)|^according to|^the "
+    r"(?:information|news|data|figures?) (?:was|were|is|are)",
+)
+
+
+def claimant(low: str, pos: int) -> Party | None:
+    """The side of the official named nearest to `pos` in lower-cased text."""
+    best: Party | None = None
+    best_d = 10**9
+    for m in CLAIMANTS.finditer(low):
+        d = abs(m.start() - pos)
+        if d < best_d:
+            best, best_d = m.lastgroup, d  # type: ignore[assignment]
+    return best
+
+
+def claimant_for(s: Sentence, sents: list[Sentence]) -> Callable[[int], Party | None]:
+    """Position in the sentence -> the side whose official gave the figure (the sentence's
+    nearest official, else an attribution sentence right after: "This was reported by...")."""
+    low = lower_same(s.text)
+    named: list[tuple[int, Party]] = (
+        [(m.start(), m.lastgroup) for m in CLAIMANTS.finditer(low)]  # type: ignore[misc]
+        if may_name_claimant(low)
+        else []
+    )
+    fallback: Party | None = None
+    if not named:
+        nxt = sents[s.seq + 1] if s.seq + 1 < len(sents) else None
+        if nxt is not None and nxt.field == s.field:
+            nlow = lower_same(nxt.text)
+            if _ATTRIBUTION.search(nlow) and may_name_claimant(nlow):
+                fallback = claimant(nlow, 0)
+
+    def at(pos: int) -> Party | None:
+        if not named:
+            return fallback
+        return min(named, key=lambda sp: abs(sp[0] - pos))[1]
+
+    return at
