@@ -26,6 +26,7 @@ from agents.reader.en.lexicon import (
     COMMIT,
     COPULA,
     COUNTERPART_HEADS,
+    DEAL_NOUNS,
     EACH,
     EVENT_PLURAL,
     EVENT_SINGULAR,
@@ -35,6 +36,7 @@ from agents.reader.en.lexicon import (
     GIVE,
     HELD_UP,
     HOLDING,
+    IN_PROGRESS,
     KIND_GROUPS,
     KIND_HINT,
     LISTS,
@@ -47,6 +49,7 @@ from agents.reader.en.lexicon import (
     NP_MODIFIERS,
     OFFER,
     PAIR_CUES,
+    PLAN,
     POW_HEADS,
     PREDICATES,
     RECEIVE,
@@ -70,19 +73,25 @@ from agents.reader.en.parties import (
     destination,
     in_return,
     other,
+    shares_subject,
     subject_of,
 )
 from agents.reader.en.tokens import N, P, Tokens, W
 from schemas.common import Kind, Party
 
 PredClass = Literal["receive", "give", "return", "exchange"]
-Mode = Literal["done", "offer", "commit", "neg"]
+Mode = Literal["done", "offer", "plan", "commit", "neg"]
 Side = Party | None
 
 _QUOTES = frozenset("'\"‘’“”«»")
 _BACK_WINDOW = 14
 _FWD_WINDOW = 18
 _MAX_NP_WORDS = 9
+
+
+_AGREED = re.compile(
+    r"\b(?:agree(?:d|s|ment|ments)?|deal|accords?|arrangement|memorandum|talks|negotiations)\b"
+)
 
 
 @dataclass(slots=True)
@@ -98,6 +107,14 @@ class DocContext:
     last_count: int | None = None
     side_of_count: dict[int, Party] = field(default_factory=dict)
     _agreement_cues: tuple[str | None, int | None] | None = None
+    _agreed: bool | None = None
+
+    def speaks_of_agreement(self) -> bool:
+        """Whether the item speaks of an agreement between the sides (a planned symmetric
+        figure is then its term)."""
+        if self._agreed is None:
+            self._agreed = _AGREED.search(self.full_text.lower()) is not None
+        return self._agreed
 
     def agreement_cues(self) -> tuple[str | None, int | None]:
         if self._agreement_cues is None:
@@ -350,7 +367,7 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
         if w in HELD_UP:
             return "neg", perfect  # "postponed the exchange of", "blocking the return of"
         if infinitive and x == j - 2 and w in ("was", "were", "is", "are", "am"):
-            return "offer", perfect  # "she was to bring her son back": a plan
+            return "plan", perfect  # "she was to bring her son back"
         if w in ("has", "have") and j - x <= 3:
             perfect = True
         if w in ("sides", "parties", "both", "each"):
@@ -358,16 +375,37 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
         if mode == "done" and not will:
             if w in OFFER:
                 mode = "offer"
+            elif w in PLAN:
+                mode = "plan"
             elif w in COMMIT:
                 mode = "commit"
             elif w == "will":
                 will = True
             elif w == "be" and x >= 1 and t.low[x - 1] == "to" and j - x <= 2:
-                mode = "offer"  # "were to be exchanged": a plan
+                mode = "plan"  # "were to be exchanged"
     if will:
         # "the sides will exchange 1,200": agreed; "Russia will hand over": an announcement
-        mode = "commit" if bilateral else "offer"
+        mode = "commit" if bilateral else "plan"
     return mode, perfect
+
+
+def verbs(t: Tokens) -> list[int]:
+    """Positions of the sentence's verbs (and verbal nouns) of return, in order."""
+    return [
+        x for x in range(len(t)) if t.kind[x] == W and t.low[x] in _VERBISH and pred_class(t, x)
+    ]
+
+
+def clause_subject(t: Tokens, j: int) -> Agent:
+    """The subject of the verb at j in its clause; a verb coordinated with the one before it
+    and without a subject of its own has that verb's subject ("Russia handed over 1,000 ...
+    and received 19 back", "... to Ukraine, while receiving about 15 in return")."""
+    before = [x for x in verbs(t) if x < j]
+    prev = before[-1] if before else -1
+    found = subject_of(t, j, stop=prev)
+    if found is None and prev >= 0 and shares_subject(t, prev, j):
+        return clause_subject(t, prev)
+    return found
 
 
 def pred_before(t: Tokens, i0: int) -> Pred | None:
@@ -428,10 +466,10 @@ def pred_after(t: Tokens, k: int) -> Pred | None:
             if before and (
                 before[-1] in ("to", "will", "would")
                 or before[-2:] == ["to", "be"]
-                or any(b in OFFER for b in before)
+                or any(b in OFFER or b in PLAN for b in before)
                 or before[-2:-1] in (["will"], ["would"])
             ):
-                return Pred(cls, x, "offer")  # "to be handed over", "are expected to return"
+                return Pred(cls, x, "plan")  # "to be handed over", "are expected to return"
             if any(b in NEGATION or b.endswith("n't") for b in before):
                 return Pred(cls, x, "neg")
             # "have been repatriated": a result so far
@@ -464,7 +502,7 @@ def _sides(
     n = len(t)
     if m.pair:
         return ["UA", "RU"], True
-    agent: Agent = subject_of(t, pred.idx) if not after_pred else agent_after(t, pred.idx)
+    agent: Agent = clause_subject(t, pred.idx) if not after_pred else agent_after(t, pred.idx)
     # elliptical subject right before the figure: "..., Russia 19"
     if m.i0 >= 1 and t.low[m.i0 - 1] in AGENTS and pred.idx < m.i0 - 1:
         agent = AGENTS[t.low[m.i0 - 1]]
@@ -476,12 +514,6 @@ def _sides(
         return [next(iter(np.nat))], True
     if len(np.nat) > 1:
         return [None], True
-    if np.own:
-        # "Russia received 95 of its servicemen", "Russia said 49 of its servicemen had been
-        # returned": the subject's own people
-        owner = agent if agent in ("UA", "RU") else subject_of(t, m.i0)
-        if owner in ("UA", "RU"):
-            return [owner], True
     lo = min(pred.idx, m.i0)
     hi = max(pred.idx, np.end)
     if pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8)):
@@ -502,7 +534,13 @@ def _sides(
     if dest == "people_ua":
         return ["UA"], True
     if dest in ("UA", "RU"):
-        return [dest], True
+        return [dest], True  # (before "its": "handed over to Ukraine 6,000 of its dead")
+    if np.own:
+        # "Russia received 95 of its servicemen", "Russia said 49 of its servicemen had been
+        # returned": the subject's own people
+        owner = agent if agent in ("UA", "RU") else clause_subject(t, m.i0)
+        if owner in ("UA", "RU"):
+            return [owner], True
     if np.our and claimant:
         return [claimant], True
     if agent == "joint":
@@ -612,6 +650,37 @@ def _generic_kind(text: str, pos: int, ctx: DocContext) -> Kind:
     return best or ctx.last_kind or "pows"
 
 
+def _in_progress(t: Tokens, j: int) -> bool:
+    """Whether the swap named by the noun at j is under way or ahead, said after it in its
+    clause: "the swap ... began on Friday", "a swap reportedly underway", "is expected to"."""
+    for x in range(j + 1, min(len(t), j + 16)):
+        w = t.low[x]
+        if t.kind[x] == P and w in STOP_PUNCT:
+            return False
+        if w in IN_PROGRESS or (w == "yet" and t.low[x - 1] == "not"):
+            return True
+    return False
+
+
+def _mode_of_figure(t: Tokens, m: Mention, np: NounPhrase, pred: Pred, ctx: DocContext) -> Mode:
+    """The figure's modality: its verb's, except that a symmetric figure ("1,000 for 1,000",
+    "1,000 from each side") naming a deal, or planned or under way while the text speaks of
+    an agreement, is the term of that agreement, not an exchange done."""
+    mode = pred.mode
+    symmetric = m.pair or np.each
+    if not symmetric:
+        return mode
+    if mode == "done" and t.low[pred.idx] in EVENT_SINGULAR and _in_progress(t, pred.idx):
+        mode = "plan"
+    noun = t.low[np.event_idx] if np.event_idx is not None else ""
+    nxt = t.low[np.event_idx + 1] if np.event_idx is not None and np.event_idx + 1 < len(t) else ""
+    if noun in DEAL_NOUNS or nxt in DEAL_NOUNS:
+        return "commit"  # "as part of a 1000-for-1000 deal"
+    if mode == "plan" and ctx.speaks_of_agreement():
+        return "commit"
+    return mode
+
+
 def read_figure(
     t: Tokens,
     m: Mention,
@@ -675,7 +744,10 @@ def read_figure(
     )
     if pred is None and np.event_idx is not None and (np.person or m.pair or np.more):
         pred = Pred("exchange", np.event_idx, mode_before(t, m.i0)[0])
-    if pred is None or pred.mode in ("offer", "neg"):
+    if pred is None:
+        return None
+    mode = _mode_of_figure(t, m, np, pred, ctx)
+    if mode in ("offer", "plan", "neg"):
         return None
     if not np.person:
         if m.i0 > 0 and t.low[m.i0 - 1] in COPULA:
@@ -714,4 +786,4 @@ def read_figure(
         sides, explicit = list(prev.sides), True
     per_side = m.pair or np.each
     counts = [m.value, m.value2] if m.pair else [m.value] * len(sides)
-    return Reading(m, kind, sides, counts, pred.mode, pred, np, per_side, explicit)
+    return Reading(m, kind, sides, counts, mode, pred, np, per_side, explicit)

@@ -79,6 +79,7 @@ COUNTERPART_HEADS = _words("counterparts counterpart others")
 # events ("three swaps").
 EVENT_SINGULAR = _words(
     "exchange swap handover repatriation transfer trade format formula deal basis scheme"
+    " agreement accord arrangement principle"
 )
 EVENT_PLURAL = _words(
     "exchanges swaps handovers repatriations transfers trades rounds stages phases"
@@ -140,6 +141,8 @@ PARTY_ADJ: dict[str, Party] = {"ukrainian": "UA", "russian": "RU"}
 
 # Destination / origin after the verb: "to Ukraine", "from Russian captivity".
 PLACE_SIDE: dict[str, Party] = {
+    "ukrainians": "UA",
+    "russians": "RU",
     "ukraine": "UA",
     "kyiv": "UA",
     "kiev": "UA",
@@ -195,14 +198,31 @@ PREDICATES = RECEIVE | GIVE | RETURN | EXCHANGE
 # Before a verb: the figure is only offered, planned, discussed, requested.
 OFFER = _words(
     "offer offers offered offering propose proposes proposed proposing proposal proposals"
-    " ready prepared willing plan plans planned planning intend intends intended expect"
-    " expects expected hope hopes hoped want wants wanted seek seeks sought could might may"
+    " ready prepared willing want wants wanted seek seeks sought could might may"
     " would should must suggest suggests suggested suggestion demand demands demanded request"
-    " requests requested asked asks ask urge urges urged call calls called due scheduled"
-    " supposed going try tried trying attempt attempted consider considering considered"
-    " discuss discussed discussing discussion negotiate negotiating negotiated prepare"
-    " preparing aim aims aimed shall can able"
+    " requests requested asked asks ask urge urges urged call calls called"
+    " try tried trying attempt attempted consider considering considered"
+    " discuss discussed discussing discussion negotiate negotiating negotiated shall can able"
 )
+# Before a verb: the figure is planned, expected or under way, not done. A symmetric figure
+# ("1,000 for 1,000", "1,000 from each side") planned so is the term of a deal.
+PLAN = _words(
+    "plan plans planned planning intend intends intended expect expects expected hope hopes"
+    " hoped due scheduled supposed going prepare preparing aim aims aimed set slated begin"
+    " begins began begun beginning start starts started starting expediting expedite"
+)
+# After a swap noun: it is under way, not done ("the swap ... began on Friday", "underway").
+IN_PROGRESS = _words(
+    "underway ongoing begin begins began begun beginning start starts started starting"
+    " continue continues continuing proceed proceeds progress expected scheduled slated due"
+    " will set"
+)
+# A symmetric figure naming one of these is the term of a deal ("a 1000-for-1000 deal").
+DEAL_NOUNS = _words(
+    "deal agreement agreements accord arrangement framework understanding pact memorandum"
+)
+# ... and one naming these follows the verb that governs it ("exchanged in the 1:1 format").
+FORMAT_NOUNS = _words("format formula scheme basis principle")
 # Before a verb: both sides agreed on the figure.
 COMMIT = _words(
     "agree agrees agreed agreeing agreement agreements deal deals committed commit commits"

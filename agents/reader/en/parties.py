@@ -33,10 +33,20 @@ def other(p: Party) -> Party:
     return "RU" if p == "UA" else "UA"
 
 
-def subject_of(t: Tokens, j: int) -> Agent:
-    """The subject of the verb at j: the nearest party word before it that is not the object
-    of a preposition ("to the Ukrainian side", "with Russia")."""
-    for x in range(j - 1, max(-1, j - 10), -1):
+# Between two verbs of one subject: "handed over 1,000 ... and received 19 back", "...,
+# while receiving about 15 in return", "... but got only 19".
+_COORDINATORS = frozenset({"and", "while", "whilst", "but", "then", "yet"})
+_VERB_ADVERBS = frozenset(
+    {"also", "then", "later", "subsequently", "in", "turn", "return", "exchange", "only", "has",
+     "have", "had", "was", "were", "is", "are", "been", "reportedly", "simultaneously", "itself"}
+)  # fmt: skip
+
+
+def subject_of(t: Tokens, j: int, stop: int = -1) -> Agent:
+    """The subject of the verb at j: the nearest party word before it, after token `stop`
+    (the verb before it), that is not the object of a preposition ("to the Ukrainian side",
+    "with Russia")."""
+    for x in range(j - 1, max(stop, j - 10), -1):
         kd, w = t.kind[x], t.low[x]
         if kd == P:
             if w in STOP_PUNCT:
@@ -60,6 +70,22 @@ def subject_of(t: Tokens, j: int) -> Agent:
                 return "joint"  # "Russia and Ukraine exchanged"
             return AGENTS.get(w) or PARTY_ADJ[w]
     return None
+
+
+def shares_subject(t: Tokens, prev: int, j: int) -> bool:
+    """Whether the verb at j is coordinated with the verb at `prev` and so has its subject:
+    a coordinator right before j, with only adverbs and commas between ("and received",
+    ", while receiving", "and, in turn, got"), or a participle after a comma (", receiving")."""
+    x = j - 1
+    while x > prev and (t.low[x] in _VERB_ADVERBS or t.low[x] == ","):
+        x -= 1
+    if x <= prev:
+        return False
+    if any(t.kind[y] == P and t.low[y] in STOP_PUNCT for y in range(prev + 1, j)):
+        return False
+    if t.low[x] in _COORDINATORS:
+        return True
+    return t.low[j].endswith("ing") and t.low[j - 1] == ","
 
 
 def agent_after(t: Tokens, j: int) -> Party | None:
