@@ -345,22 +345,44 @@ def pred_class(t: Tokens, j: int) -> PredClass | None:
     return "return"
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "this", "another", "its", "their"})
+
+
+def _is_nominal(t: Tokens, j: int) -> bool:
+    """Whether the word at j is a noun after its determiner ("the release and exchange",
+    "a prisoner swap", "the simultaneous release")."""
+    for x in range(j - 1, max(-1, j - 5), -1):
+        w = t.low[x]
+        if w in _DETERMINERS:
+            return True
+        if t.kind[x] != W or w in AUX or (w in NP_BREAK and w != "and" and w not in PREDICATES):
+            return False
+    return False
+
+
 def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
     """What qualifies the verb at j: offered / planned, agreed, negated or held up, or done;
     and whether it is a perfect ("has returned")."""
     perfect = False
     infinitive = j > 0 and t.low[j - 1] == "to"
-    window = 10 if infinitive else 4
+    # "an agreement on the release and exchange of 1,000": a noun takes the mode of the word
+    # it depends on, further back
+    nominal = _is_nominal(t, j)
+    window = 10 if infinitive else 8 if nominal else 4
     mode: Mode = "done"
     will = False
     bilateral = False
-    for x in range(j - 1, max(-1, j - 1 - window), -1):
+    x = j
+    words = 0
+    while x > 0 and words < window:
+        x -= 1
         kd, w = t.kind[x], t.low[x]
         if kd == P:
             if w in STOP_PUNCT or (w == "," and not infinitive):
                 break
             continue
-        if x < j - 1 and pred_class(t, x) is not None:
+        words += 1
+        if x < j - 1 and pred_class(t, x) is not None and not (nominal and t.low[x + 1] == "and"):
             break
         if j - x <= 3 and (w in NEGATION or w.endswith("n't") or w in FORCIBLE):
             return "neg", perfect

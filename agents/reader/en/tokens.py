@@ -72,4 +72,28 @@ def tokenize(text: str) -> Tokens:
         lows.append(got[1])
         starts.append(i)
         ends.append(pos)
+    if "(" in lows:
+        _aside(kinds, lows)
     return Tokens(text, kinds, lows, starts, ends)
+
+
+ASIDE = "·"  # the form of the tokens of a short aside
+_MAX_ASIDE = 6
+
+
+def _aside(kinds: list[int], lows: list[str]) -> None:
+    """A short parenthesis without a figure ("a prisoner-of-war (POW) exchange", "Kyiv (the
+    capital)") is an aside: its tokens become neutral punctuation, so that the scans from a
+    verb or a figure read through it instead of stopping at the bracket."""
+    n = len(lows)
+    for i in range(n):
+        if lows[i] != "(":
+            continue
+        for j in range(i + 1, min(n, i + _MAX_ASIDE + 2)):
+            if lows[j] == ")":
+                if all(kinds[x] == W for x in range(i + 1, j)):
+                    for x in range(i, j + 1):
+                        kinds[x], lows[x] = P, ASIDE
+                break
+            if lows[j] == "(":
+                break
