@@ -74,7 +74,8 @@ _CUMULATIVE = lower_pattern(
 )
 _HISTORICAL = lower_pattern(
     r"\b(?:previously|earlier(?! (?:today|this (?:week|morning|afternoon|evening)|on|in the day"
-    r"|tonight|that day))|previous|prior|preceded|formerly|before that|in the past"
+    r"|tonight|that day))|previous|prior|preceded|formerly|before that"
+    r"|in the past(?! (?:few|several|two|three|24|48|72) (?:days|hours|weeks))"
     r"|back in (?:19|20)\d\d"
     r"|last (?:exchange|swap|repatriation|handover|time|such|transfer|exchanged|swapped)"
     r"|(?:another|an earlier) (?:exchange|swap) (?:that )?(?:took place|was held|happened))\b",
@@ -233,6 +234,8 @@ def _apply_cues(
     # figures of one verb share its date and background: "230 Ukrainians and 248 Russians"
     for r in readings:
         for q in readings:
+            if q.cumulative or r.cumulative:
+                continue  # a running total keeps its own time
             if q is not r and (q.pred.idx == r.pred.idx or _coordinated(t, q, r)):
                 r.historical = r.historical or q.historical
                 r.occurred = r.occurred or q.occurred
@@ -335,6 +338,18 @@ def _same_number(t: Tokens, ctx: DocContext, prev: Reading | None) -> list[Menti
     return out
 
 
+_TOTAL_WORDS = frozenset({"total", "tally", "number", "overall", "figure"})
+
+
+def _total_to(t: Tokens, i0: int) -> bool:
+    """ "bringing the total to 6,057", "taking the tally to 78", "the total number ... at 78"."""
+    return (
+        i0 >= 2
+        and t.low[i0 - 1] in ("to", "at", "of")
+        and any(t.low[x] in _TOTAL_WORDS for x in range(max(0, i0 - 4), i0 - 1))
+    )
+
+
 def _read_all(
     s: Sentence, t: Tokens, mentions: list[Mention], ctx: DocContext,
     claimant: Callable[[int], Party | None],
@@ -357,6 +372,12 @@ def _read_all(
         elif isinstance(r, Reading):
             readings.append(r)
             prev = r
+        elif prev is not None and _total_to(t, m.i0):
+            # "..., bringing the total to 6,057": the running total of the figure before
+            readings.append(
+                Reading(m, prev.kind, list(prev.sides[:1]), [m.value], prev.mode, prev.pred,
+                        prev.np, False, prev.explicit_side, cumulative=True)
+            )  # fmt: skip
     for m in _same_number(t, ctx, prev) if "same number" in s.text else ():
         r = read_figure(t, m, prev, ctx, s.text, claimant(t.start[m.i0]))
         if isinstance(r, Reading):

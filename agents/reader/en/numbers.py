@@ -78,9 +78,13 @@ def _word_number(t: Tokens, i: int) -> tuple[int, int] | None:
     return total + current, j
 
 
+# "handed over 1,245": a particle, not "more than"
+_OVER_PARTICLE = frozenset({"hand", "hands", "handed", "handing", "turned", "turn", "passed"})
+
+
 def _approx_before(t: Tokens, i: int) -> bool:
     if i >= 1 and t.low[i - 1] in APPROX_1:
-        return True
+        return not (t.low[i - 1] == "over" and i >= 2 and t.low[i - 2] in _OVER_PARTICLE)
     if i >= 2 and (t.low[i - 2], t.low[i - 1]) in APPROX_2:
         return True
     # "as many as", "no fewer than", "in excess of"

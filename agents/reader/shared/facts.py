@@ -68,7 +68,10 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
       given in the text ("150 prisoners, 75 from each side") is dropped;
     - a commitment whose figure the same text reports as carried out is dropped (the deal and its
       execution in one report are one event);
-    - suspensions and resumptions of one kind are kept once.
+    - suspensions and resumptions of one kind are kept once;
+    - a figure that only restates another is dropped: a rounded one ("more than 240" beside
+      246), or a combined one equal to one side's figure ("exchanged 103 prisoners" beside
+      "103 each").
     """
     out: list[AnyFact] = []
     ex_index: dict[tuple[object, ...], int] = {}
@@ -128,7 +131,7 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
         for f in out
         if not (isinstance(f, CommitmentFact) and not f.agreement and (f.kind, f.count) in named)
     ]
-    return _drop_sums(_drop_fulfilled(out))
+    return _drop_restated(_drop_sums(_drop_fulfilled(out)))
 
 
 def _sums_to(target: int, parts: list[int]) -> bool:
@@ -189,3 +192,24 @@ def _drop_fulfilled(facts: list[AnyFact]) -> list[AnyFact]:
         for f in facts
         if not (isinstance(f, CommitmentFact) and (f.kind, f.count) in done and not f.agreement)
     ]
+
+
+def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
+    exact: dict[tuple[Kind, Party | None, bool], set[int]] = {}
+    for f in facts:
+        if isinstance(f, ExchangeFact) and not f.approximate:
+            exact.setdefault((f.kind, f.received_by, f.historical), set()).add(f.count)
+    directed: dict[tuple[Kind, bool], set[int]] = {}
+    for f in facts:
+        if isinstance(f, ExchangeFact) and f.received_by is not None:
+            directed.setdefault((f.kind, f.historical), set()).add(f.count)
+    out: list[AnyFact] = []
+    for f in facts:
+        if isinstance(f, ExchangeFact):
+            same = exact.get((f.kind, f.received_by, f.historical), set())
+            if f.approximate and any(c != f.count and abs(c - f.count) <= 0.1 * c for c in same):
+                continue
+            if f.received_by is None and f.count in directed.get((f.kind, f.historical), set()):
+                continue
+        out.append(f)
+    return out
