@@ -32,6 +32,7 @@ from agents.reader.en.lexicon import (
     EVENT_SINGULAR,
     EXCHANGE,
     FORCIBLE,
+    FORMAT_NOUNS,
     GENERIC_HEADS,
     GIVE,
     HELD_UP,
@@ -684,6 +685,34 @@ def _in_progress(t: Tokens, j: int) -> bool:
     return False
 
 
+_DONE_AFTER = frozenset(
+    {"took", "happened", "occurred", "ended", "concluded", "completed", "held", "conducted",
+     "carried", "finished", "exchanged", "swapped", "returned", "released"}
+)  # fmt: skip
+
+
+_DONE_BEFORE = frozenset(
+    {"carried", "conducted", "held", "completed", "made", "performed", "staged", "concluded",
+     "implemented", "finalised", "finalized"}
+)  # fmt: skip
+
+
+def _done_after(t: Tokens, j: int) -> bool:
+    """Whether a verb of the swap noun at j, in its clause, says it took place: after it
+    ("the swap ... took place") or governing it ("carried out another exchange")."""
+    for x in range(j + 1, min(len(t), j + 16)):
+        if t.kind[x] == P and t.low[x] in STOP_PUNCT:
+            break
+        if t.low[x] in _DONE_AFTER:
+            return True
+    for x in range(j - 1, max(-1, j - 6), -1):
+        if t.kind[x] == P and t.low[x] in STOP_PUNCT:
+            break
+        if t.low[x] in _DONE_BEFORE:
+            return True
+    return False
+
+
 def _mode_of_figure(t: Tokens, m: Mention, np: NounPhrase, pred: Pred, ctx: DocContext) -> Mode:
     """The figure's modality: its verb's, except that a symmetric figure ("1,000 for 1,000",
     "1,000 from each side") naming a deal, or planned or under way while the text speaks of
@@ -698,6 +727,15 @@ def _mode_of_figure(t: Tokens, m: Mention, np: NounPhrase, pred: Pred, ctx: DocC
     nxt = t.low[np.event_idx + 1] if np.event_idx is not None and np.event_idx + 1 < len(t) else ""
     if noun in DEAL_NOUNS or nxt in DEAL_NOUNS:
         return "commit"  # "as part of a 1000-for-1000 deal"
+    if (
+        mode == "done"
+        and noun in FORMAT_NOUNS
+        and _is_nominal(t, pred.idx)
+        and not _done_after(t, pred.idx)
+    ):
+        # "a swap in the 1,000-for-1,000 format" names the swap's terms; only a verb says
+        # that it took place ("exchanged ... in the format", "the swap ... took place")
+        mode = "plan"
     if mode == "plan" and ctx.speaks_of_agreement():
         return "commit"
     return mode
