@@ -492,13 +492,15 @@ _STALL = lower_pattern(
     r"|delay(?:ed|s|ing)? (?:the |further |new )?(?:prisoner |pow )?(?:exchanges?|swaps?)"
     r"|suspen(?:d|ds|ded|ding|sion)|halt(?:ed|s|ing)?|stall(?:ed|s|ing)?|paus(?:e|ed|es|ing)"
     r"|postpon(?:e|ed|es|ing|ement)|froze|frozen|freez(?:e|es|ing)|on hold|disrupt(?:ed|s|ion)?"
-    r"|broke down|collapsed|blocked|derailed|stopped|ceased|at a standstill|deadlocked"
-    r"|called off|cancell?ed)\b",
+    r"|broke down|collapsed|blocked|derailed|stopped|ceased|standstill|deadlocked"
+    r"|called off|cancell?ed|off the table|obstruct(?:ed|ing|s)?|sabotag(?:e|ed|es|ing)"
+    r"|withdr(?:ew|awn) from)\b",
 )
 # A stall verb reporting an event (dated by any cue of the sentence), not a state.
 _STALL_EVENT = lower_pattern(
-    r"^(?:suspended|halted|postponed|froze|stopped|ceased|called off|cancell?ed|derailed"
-    r"|broke down|collapsed|blocked|disrupted|put on hold)$",
+    r"^(?:suspend(?:ed|s)|halt(?:ed|s)|postpone[ds]?|paused|pauses|froze|stopped|ceased"
+    r"|called off|cancell?ed|derailed|broke down|collapsed|blocked|disrupted|put on hold"
+    r"|withdrew from|off the table)$",
 )
 _EXCH_NOUN = lower_pattern(
     r"\b(?<!in )(?:(?:prisoner|pow|prisoner-of-war|body|bodies)[- ]?)?(?:exchanges?|swaps?|"
@@ -528,6 +530,7 @@ _STATE_KEYS = (
     "suspen", "halt", "stall", "paus", "postpon", "froze", "freez", "hold", "disrupt", "broke",
     "collapse", "block", "derail", "stopped", "ceased", "standstill", "deadlock", "called off",
     "cancel", "resum", "restart", "renewed", "first", "after a", "ended", "delay", "no ",
+    "off the table", "obstruct", "sabota", "withdr",
 )  # fmt: skip
 
 
@@ -539,6 +542,19 @@ def _kind_near(low: str, pos: int) -> Kind:
         if d < best_d and m.lastgroup in KIND_GROUPS:
             best, best_d = m.lastgroup, d
     return best
+
+
+def _kinds_stalled(low: str, stall: int, noun: int) -> list[Kind]:
+    """The kinds a stall is said of: those named around the stall word and the exchange noun
+    ("postponed the acceptance of the bodies and the exchange of prisoners": both), else the
+    kind nearest the noun."""
+    a, b = max(0, min(stall, noun) - 60), max(stall, noun) + 80
+    found: list[Kind] = []
+    for m in KIND_HINT.finditer(low, a, b):
+        k = m.lastgroup
+        if k in ("remains", "pows") and k not in found:
+            found.append(k)  # type: ignore[arg-type]
+    return found or [_kind_near(low, noun)]
 
 
 _STATE_BEFORE = re.compile(r"\b(?:remain\w*|been|are|is|currently|still)\s+$")
@@ -586,12 +602,11 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
         anyc = [c for c in dates if c.value and c.role == "on"]
         picks = after or anyc
         since = picks[0].value if picks else None
-    since = _month(since or duration_start(low, ctx.ref))
+    since = since or duration_start(low, ctx.ref)
+    if since is None and event and not state and ctx.ref is not None:
+        since = fmt_date(ctx.ref.year, ctx.ref.month)  # reported as it happens
+    since = _month(since)
     return [
-        SuspensionFact(
-            kind=_kind_near(low, ex.start()),
-            since=since,
-            claimed_by=claimant(low, sm.start()),
-            evidence=ev,
-        )
+        SuspensionFact(kind=kind, since=since, claimed_by=claimant(low, sm.start()), evidence=ev)
+        for kind in _kinds_stalled(low, sm.start(), ex.start())
     ]

@@ -361,6 +361,17 @@ def _is_nominal(t: Tokens, j: int) -> bool:
     return False
 
 
+def _for_purpose(t: Tokens, j: int) -> bool:
+    """ "for a (planned) exchange", "in preparation for the swap": what the people were
+    there for, not what was done."""
+    for x in range(j - 1, max(-1, j - 5), -1):
+        if t.low[x] == "for":
+            return x == 0 or t.low[x - 1] not in ("exchange", "return", "swap")
+        if t.kind[x] != W:
+            return False
+    return False
+
+
 def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
     """What qualifies the verb at j: offered / planned, agreed, negated or held up, or done;
     and whether it is a perfect ("has returned")."""
@@ -370,6 +381,8 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
     # it depends on, further back
     nominal = _is_nominal(t, j)
     window = 10 if infinitive else 8 if nominal else 4
+    if nominal and _for_purpose(t, j):
+        return "plan", perfect  # "carrying 65 prisoners for a planned exchange"
     mode: Mode = "done"
     will = False
     bilateral = False
@@ -485,6 +498,8 @@ def pred_after(t: Tokens, k: int) -> Pred | None:
             return REJECT
         cls = pred_class(t, x) if w in _VERBISH else None
         if cls is not None:
+            if _for_purpose(t, x):
+                return Pred(cls, x, "plan")  # "65 POWs were on board ... for an exchange"
             before = [t.low[y] for y in range(max(k, x - 3), x)]
             if before and (
                 before[-1] in ("to", "will", "would")
