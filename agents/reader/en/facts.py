@@ -589,9 +589,17 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
         return []
     since = None
     dates = find_dates(text, ctx.ref)
-    event = _STALL_EVENT.match(" ".join(sm.group().split())) is not None or (
-        low[max(0, sm.start() - 4) : sm.start()] == "put "
+    # a stall reported as an event takes the date said with it; when the stall word also
+    # governs the exchange ("Ukraine has paused a planned exchange", "the postponement of the
+    # exchange") and no date is said, it happened as reported ("exchanges paused" may be a
+    # state)
+    word = " ".join(sm.group().split())
+    event = (
+        _STALL_EVENT.match(word) is not None
+        or word == "postponement"
+        or low[max(0, sm.start() - 4) : sm.start()] == "put "
     )
+    governs = ex.start() > sm.start()
     state = _STATE_BEFORE.search(low[max(0, sm.start() - 20) : sm.start()])
     for c in dates:
         if c.value and c.role == "since":
@@ -603,8 +611,8 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
         picks = after or anyc
         since = picks[0].value if picks else None
     since = since or duration_start(low, ctx.ref)
-    if since is None and event and not state and ctx.ref is not None:
-        since = fmt_date(ctx.ref.year, ctx.ref.month)  # reported as it happens
+    if since is None and event and governs and not state and ctx.ref is not None:
+        since = fmt_date(ctx.ref.year, ctx.ref.month)
     since = _month(since)
     return [
         SuspensionFact(kind=kind, since=since, claimed_by=claimant(low, sm.start()), evidence=ev)

@@ -616,7 +616,7 @@ def _sides(
 # ------------------------------------------------------------------------------ one figure
 
 
-def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other"] | None:
+def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other", "frame"] | None:
     """Subsets ("including 12 children"), lists, requests, negated figures ("not 33"), parts
     of a frame ("the first stage of the 1,000-for-1,000 exchange")."""
     x = i0 - 1
@@ -638,7 +638,7 @@ def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other"] | None:
         ):
             return "other"
         if d <= 2 and w == "of" and y > 0 and t.low[y - 1] in ("stage", "phase", "part", "wave"):
-            return "other"
+            return "frame"  # "the first stage of the 1,000-for-1,000 exchange"
     return None
 
 
@@ -772,7 +772,7 @@ def read_figure(
     if blocked == "other" or (blocked == "subset" and not allow_subset):
         return blocked if blocked == "subset" else None
     np = noun_phrase(t, m.i1)
-    if np is None:
+    if np is None or (blocked == "frame" and not (m.pair or np.each)):
         return None
     n = len(t)
     # "1,000 ... against 30 Russian counterparts", "95 in exchange for 95 Russians"
@@ -821,7 +821,8 @@ def read_figure(
         pred = Pred("exchange", np.event_idx, mode_before(t, m.i0)[0])
     if pred is None:
         return None
-    mode = _mode_of_figure(t, m, np, pred, ctx)
+    # the larger operation a stage belongs to: its terms, not a swap done
+    mode = "commit" if blocked == "frame" else _mode_of_figure(t, m, np, pred, ctx)
     if mode in ("offer", "plan", "neg"):
         return None
     if not np.person:
@@ -835,6 +836,7 @@ def read_figure(
             return None
         if (
             np.end < n
+            and np.event_idx is None
             and t.kind[np.end] == W
             and t.low[np.end] not in NP_BREAK
             and not np.each
