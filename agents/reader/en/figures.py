@@ -589,6 +589,15 @@ def _sides(
         if pred.cls == "give":
             return [other(agent)], True
         if pred.cls == "return":
+            # "Moscow returned 246 servicemen, with Kyiv receiving the same number": the other
+            # side received its own part, so these came back to the subject
+            if any(
+                y != pred.idx
+                and pred_class(t, y) == "receive"
+                and clause_subject(t, y) == other(agent)
+                for y in verbs(t)
+            ):
+                return [agent], True
             # "Russia returned the bodies" (handed back) and "Ukraine returned the bodies of
             # its defenders" (brought back): either way Ukraine's people, in these reports
             return ["UA"], True
@@ -661,7 +670,9 @@ def _remains_before(t: Tokens, i0: int) -> bool:
     return False
 
 
-_PART_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\b[\w ,]*$")
+_PART_BEFORE = re.compile(
+    r"\b(?:including|included|includes|among them|among whom|of whom|of them)\b[\w ,]*$"
+)
 
 
 def _generic_kind(text: str, pos: int, ctx: DocContext) -> Kind:

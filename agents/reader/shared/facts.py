@@ -70,8 +70,8 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
       execution in one report are one event);
     - suspensions and resumptions of one kind are kept once;
     - a figure that only restates another is dropped: a rounded one ("more than 240" beside
-      246), or a combined one equal to one side's figure ("exchanged 103 prisoners" beside
-      "103 each").
+      246), a combined one equal to one side's figure ("exchanged 103 prisoners" beside
+      "103 each"), an exchange equal to a running total of the text.
     """
     out: list[AnyFact] = []
     ex_index: dict[tuple[object, ...], int] = {}
@@ -203,9 +203,12 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
     for f in facts:
         if isinstance(f, ExchangeFact) and f.received_by is not None:
             directed.setdefault((f.kind, f.historical), set()).add(f.count)
+    totals = {(f.kind, f.received_by, f.count) for f in facts if isinstance(f, TotalFact)}
     out: list[AnyFact] = []
     for f in facts:
         if isinstance(f, ExchangeFact):
+            if (f.kind, f.received_by, f.count) in totals:
+                continue  # "78 bodies had been repatriated" beside "taking the total to 78"
             same = exact.get((f.kind, f.received_by, f.historical), set())
             if f.approximate and any(c != f.count and abs(c - f.count) <= 0.1 * c for c in same):
                 continue
