@@ -28,6 +28,21 @@ _TEASER = re.compile(
 _TALK = frozenset({"neg", "negw", "modal"})
 
 
+# An exchange reported as carried out, with or without figures.
+_DONE_SWAP = re.compile(
+    r"\b(?:exchange|swap|repatriation|handover)s? (?:was |were |has been |have been )?"
+    r"(?:just )?(?:completed|concluded|carried out|conducted|held|took place|happened)\b"
+    r"|\b(?:completed|concluded|carried out|conducted|held)\b[\w ,'’-]{0,40}?"
+    r"\b(?:exchange|swap|repatriation)\b"
+)
+# A military aircraft brought down.
+_CRASH = re.compile(
+    r"\b(?:plane|aircraft|jet|helicopter|il-76|ilyushin\S*)\b[\w ,'’-]{0,60}?"
+    r"\b(?:crash\w*|shot down|downed)\b|\b(?:crash\w*|shot down|downing of)\b[\w ,'’-]{0,40}?"
+    r"\b(?:plane|aircraft|jet|il-76|ilyushin)\b"
+)
+
+
 def is_teaser(text: str) -> bool:
     """ "Also Read: ...", "SEE ALSO:" lines point to other articles; they are not read."""
     return _TEASER.match(text) is not None
@@ -101,6 +116,8 @@ def decide(
     if sents and sents[0].field == "title":
         headline.add(lead)
     agreed_kinds: set[CategoryName] = set()
+    done_swaps = 0.0  # "the swap was completed", "conducted a large prisoner exchange"
+    crashes = 0.0
     strike_on_energy = 0
     clean_neg = 0
     clean_atts = 0
@@ -144,6 +161,13 @@ def decide(
                 score["civilian_return"] += 0.8 * w
         if "stall" in g and exch_talk:
             score["exchange_suspended"] += 0.3 * w
+        low = s.text.lower()
+        if exch_talk and not other and not talk and _DONE_SWAP.search(low):
+            cat = "remains_exchange" if "rem" in g else "pow_exchange"
+            score[cat] += 1.0 * w
+            done_swaps += w
+        if _CRASH.search(low):
+            crashes += w
         if not exch_talk:
             clean_neg += "neg" in g
             if not g & {"neg", "modal"}:  # "must halt attacks on civilians": a demand
@@ -168,13 +192,16 @@ def decide(
         elif isinstance(f, CommitmentFact) and (f.kind, f.count) in done and not f.agreement:
             score[_KIND_CAT[f.kind]] += 2.0 * w  # "deal to repatriate 46", carried out
         elif isinstance(f, CommitmentFact):
-            score["negotiation"] += 1.5 * w
+            # the deal behind an exchange the item reports as done is its background
+            score["negotiation"] += (0.5 if done or done_swaps else 1.5) * w
             score[_KIND_CAT[f.kind]] += 0.5 * w
             current.add(_KIND_CAT[f.kind])
         elif isinstance(f, SuspensionFact):
             score["exchange_suspended"] += 2.5 * w
         elif isinstance(f, ResumptionFact):
             score[_KIND_CAT[f.kind]] += 0.5 * w
+    # a military aircraft down is a war event of its own ("the Il-76 crash")
+    score["other_war"] += 0.8 * crashes
     primary = max(_PRIORITY, key=lambda c: (score[c], -_PRIORITY.index(c)))
     if explain is not None:
         explain.update({str(k): v for k, v in score.items()})
@@ -188,10 +215,15 @@ def decide(
         labels |= agreed_kinds  # talks that agreed on exchanges of these kinds
     if any(isinstance(f, SuspensionFact) for f in facts):
         labels.add("exchange_suspended")
-    if clean_neg >= 2 or any(
-        isinstance(f, CommitmentFact) and ((f.kind, f.count) not in done or f.agreement)
-        for f in facts
+    reported = bool(done)
+    if clean_neg >= 2 or (
+        not reported
+        and any(
+            isinstance(f, CommitmentFact) and ((f.kind, f.count) not in done or f.agreement)
+            for f in facts
+        )
     ):
+        # (the deal behind an exchange reported as done is no talks of the item's own)
         labels.add("negotiation")
     if (clean_atts and (clean_cas or primary == "infrastructure")) or clean_atts >= 2:
         labels.add("attack")
