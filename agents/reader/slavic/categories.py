@@ -7,6 +7,7 @@ words, with the title weighing three times a body sentence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.reader.slavic.lexicon import (
@@ -133,9 +134,11 @@ def choose(
     suspended: bool,
     promised: list[Kind],
     aside: bool = False,
+    underway: Sequence[Kind] = (),
 ) -> tuple[CategoryName, list[CategoryName]]:
     """Primary category and all labels, primary first. `aside`: the exchange figures are
-    background to another story (a strike in the headline)."""
+    background to another story (a strike in the headline); `underway`: kinds of a symmetric
+    exchange reported under way (its deal's terms, but a report of the exchange)."""
     ex = sc.exchange or {}
     primary: CategoryName
     if unrelated_conflict(sc):
@@ -144,6 +147,8 @@ def choose(
         primary = KIND_CATEGORY[current[0]]
     elif suspended:
         primary = "exchange_suspended"
+    elif underway and not promised and not aside:
+        primary = KIND_CATEGORY[underway[0]]
     elif promised or sc.title_nego:
         primary = "negotiation"
     elif (background or totals) and not aside:
@@ -172,7 +177,7 @@ def choose(
         add(KIND_CATEGORY[k])
     if suspended:
         add("exchange_suspended")
-    for k in promised:
+    for k in (*promised, *underway):
         add(KIND_CATEGORY[k])
     if promised or sc.talks >= 2:
         add("negotiation")

@@ -16,9 +16,11 @@ from agents.reader.slavic.lexicon import (
     AGREE,
     AGREEN,
     CIV,
+    DONE,
     EXOBJ,
     MIL,
     MODAL,
+    ONGOING,
     PEOPLE,
     POW,
     REM,
@@ -245,6 +247,7 @@ class Promise:
     per_side: bool
     approximate: bool
     categories: list[Category]
+    underway: bool = False  # the exchange is under way or ahead, no talks are reported
 
 
 def commitment(s: Sentence) -> Promise | None:
@@ -253,7 +256,10 @@ def commitment(s: Sentence) -> Promise | None:
     deal = sf & AGREEN and any(
         f & AGREEN and s.tokens[k + 1] in ("про", "о", "об") for k, f in enumerate(s.flags[:-1])
     )
-    if not (sf & AGREE or deal) or not sf & (XCH | RET | PEOPLE):
+    # "проводять обмін за формулою «1000 на 1000»", "обміняються 500 на 500": a symmetric
+    # exchange under way or ahead is the term of the sides' deal
+    underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & DONE)
+    if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):
         return None
     cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]
     nums = find_numbers(s.tokens, s.flags)
@@ -275,4 +281,8 @@ def commitment(s: Sentence) -> Promise | None:
                 break
     if count is None and not cats:
         return None
-    return Promise(sentence_kind(sf), count, per_side, approx, cats)
+    if underway and not (sf & AGREE or deal) and not (pairs or per_side):
+        return None  # only a symmetric figure is the term of a deal
+    return Promise(
+        sentence_kind(sf), count, per_side, approx, cats, underway and not (sf & AGREE or deal)
+    )

@@ -40,6 +40,7 @@ from agents.reader.slavic.lexicon import (
     MIL,
     MODAL,
     NUMW,
+    ONGOING,
     OUR,
     OUTSIDE,
     OWN,
@@ -481,6 +482,8 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
             cf = _union(flags, a, b)
             if x.value != y.value or _blocked(tokens, flags, a, b, cf, x.first, y.last):
                 continue
+            if cf & ONGOING and not cf & DONE:
+                continue  # "проводять обмін за формулою 1000 на 1000": the deal under way
             if any(t in _ALL for t in tokens) or not sf & (XCH | DONE | RET):
                 continue
             kind = _kind_of_sentence(_before_subset(flags))

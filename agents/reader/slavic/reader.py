@@ -205,8 +205,8 @@ def _frame(
 def read(item: NewsItem, lang: str) -> ClassifiedNews:
     """Classify a Ukrainian or Russian item and extract its facts."""
     ref = reference_date(item.published_at)
-    title = sentences(item.title, "title", 0) if item.title else []
-    body = sentences(item.body, "body", 1, len(title))
+    title = sentences(item.title, "title", 0, lang=lang) if item.title else []
+    body = sentences(item.body, "body", 1, len(title), lang=lang)
     sents = title + body
     persp = _perspective(lang, sents)
     line = _dateline(body, ref)
@@ -258,7 +258,7 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
 
     sc = score(sents)
     background = _background(sc, found)
-    others, suspended, promised = _events(sents, ref, found)
+    others, suspended, promised, underway = _events(sents, ref, found)
     deals = {(f.kind, f.count) for f in others if isinstance(f, CommitmentFact) and f.per_side}
     if deals:  # a headline formula that a deal in the body accounts for names the deal
         found = [
@@ -269,7 +269,9 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
     current = [f.count.kind for f in found if not f.hist and not f.total]
     hist_kinds = [f.count.kind for f in found if f.hist and not f.total]
     totals = [f.count.kind for f in found if f.total]
-    primary, labels = choose(sc, current, hist_kinds, totals, suspended, promised, background)
+    primary, labels = choose(
+        sc, current, hist_kinds, totals, suspended, promised, background, underway
+    )
     facts: list[Fact] = []
     if not unrelated_conflict(sc):
         facts = [*(_fact(f, background) for f in found), *others]
@@ -430,13 +432,15 @@ def _fact(f: Found, background: bool) -> Fact:
 
 def _events(
     sents: list[Sentence], ref: dt.date | None, found: list[Found]
-) -> tuple[list[Fact], bool, list[Kind]]:
-    """Suspensions, resumptions and commitments: (facts, suspended, kinds committed)."""
+) -> tuple[list[Fact], bool, list[Kind], list[Kind]]:
+    """Suspensions, resumptions and commitments: (facts, suspended, kinds committed in talks,
+    kinds of a symmetric exchange under way)."""
     out: list[Fact] = []
     current: set[Kind] = {f.count.kind for f in found if not f.hist and not f.total}
     dates = {f.count.kind: f.occurred for f in found if not f.hist and not f.total}
     suspended = False
     promised: list[Kind] = []
+    underway: list[Kind] = []
     meds: list[Mediator] | None = None
     for s in sents:
         for h in halts(s):
@@ -467,7 +471,7 @@ def _events(
             ref,
             p.categories,
         )
-        promised.append(p.kind)
+        (underway if p.underway else promised).append(p.kind)
         meds = mediators(sents) if meds is None else meds
         out.append(
             CommitmentFact(
@@ -481,4 +485,4 @@ def _events(
                 evidence=s.evidence(),
             )
         )
-    return out, suspended, promised
+    return out, suspended, promised, underway

@@ -18,7 +18,21 @@ from functools import reduce
 from operator import or_
 
 from agents.reader.shared.sentences import MAX_SENTENCE, FieldName
-from agents.reader.slavic.lexicon import flags_of, word_cache, words
+from agents.reader.slavic.lexicon import (
+    DONE,
+    GET,
+    GIVE,
+    MODAL,
+    ONGOING,
+    RESCUE,
+    RET,
+    XCH,
+    flags_of,
+    word_cache,
+    words,
+)
+from agents.reader.slavic.morphology import FUTURE, verb_time
+from agents.reader.slavic.morphology import ONGOING as ONGOING_TIME
 from schemas.news import Evidence
 
 # News articles are a few kilobytes; facts past this point are not worth unbounded work.
@@ -147,8 +161,29 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def sentences(text: str, fld: FieldName, para0: int, index0: int = 0) -> list[Sentence]:
-    """Sentences of `text` (cut at MAX_SCAN), tokenised, a new paragraph at every newline."""
+# The verbs whose tense and aspect the dictionaries are asked for: those of the act, and of
+# conducting or continuing it ("проводять обмін", "обмін триває", "продолжается").
+_ACTS = RET | GIVE | GET | XCH | DONE | RESCUE
+_CONDUCT = ("провод", "трива", "продовж", "продолж", "відбува", "происход", "проход")
+
+
+def _verb_flags(toks: list[str], flags: list[int], lang: str) -> None:
+    """A future of a verb of the act is a plan (MODAL: "передасть", "обменяются"); a present
+    of an imperfective one is under way (ONGOING: "проводять обмін")."""
+    for k, f in enumerate(flags):
+        if (f & _ACTS or toks[k].startswith(_CONDUCT)) and toks[k][0].isalpha():
+            time = verb_time(toks[k], lang)
+            if time == FUTURE:
+                flags[k] = f | MODAL
+            elif time == ONGOING_TIME:
+                flags[k] = f | ONGOING
+
+
+def sentences(
+    text: str, fld: FieldName, para0: int, index0: int = 0, lang: str = "uk"
+) -> list[Sentence]:
+    """Sentences of `text` (cut at MAX_SCAN), tokenised, a new paragraph at every newline;
+    `lang` chooses the dictionary that reads the verbs."""
     scan = text[:MAX_SCAN]
     low_all = normalise(scan)
     get = word_cache().get
@@ -162,6 +197,9 @@ def sentences(text: str, fld: FieldName, para0: int, index0: int = 0) -> list[Se
         if -1 in flags:
             flags = [f if f >= 0 else flags_of(t) for t, f in zip(toks, flags, strict=True)]
         sf = reduce(or_, flags, 0)
+        if sf & _ACTS:  # (an act is named: then its verbs, and those of conducting it)
+            _verb_flags(toks, flags, lang)
+            sf = reduce(or_, flags, 0)
         out.append(
             Sentence(fld, a, b, scan[a:b], low, para0 + para, index0 + len(out), toks, flags, sf)
         )
