@@ -24,6 +24,9 @@ from agents.reader.slavic.lexicon import (
     CAPT,
     CIV,
     DATEW,
+    DONE,
+    GET,
+    GIVE,
     HELD,
     HIST,
     MIL,
@@ -254,7 +257,7 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
             )
             frame.carry.receiver = c.received_by
             frame.carry.kind = c.kind
-    found = _dedupe(_resolve_parts(found))
+    found = _day_before(_dedupe(_resolve_parts(found)))
 
     sc = score(sents)
     background = _background(sc, found)
@@ -284,6 +287,38 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
         lang=lang,
         published_at=item.published_at,
     )
+
+
+_DAY_BEFORE = frozenset(("накануне", "напередодні"))
+_ACT = DONE | RET | XCH | GET | GIVE
+
+
+def _the_day_before(s: Sentence) -> bool:
+    """ "Накануне состоялся обмен": the adverb (not "накануне Пасхи", the eve of a day)."""
+    toks, fl = s.tokens, s.flags
+    return any(
+        t in _DAY_BEFORE and k + 1 < len(toks) and (toks[k + 1] == "," or fl[k + 1] & _ACT)
+        for k, t in enumerate(toks)
+    )
+
+
+def _day_before(found: list[Found]) -> list[Found]:
+    """ "Накануне состоялся обмен «200 на 200»" beside a swap the item reports as its news:
+    the swap of the day before that one is background."""
+    news = {
+        (f.count.kind, id(f.sentence))
+        for f in found
+        if not f.hist and not f.total and not _the_day_before(f.sentence)
+    }
+    for f in found:
+        if (
+            not f.hist
+            and not f.total
+            and _the_day_before(f.sentence)
+            and any(k == f.count.kind and sid != id(f.sentence) for k, sid in news)
+        ):
+            f.hist = True
+    return found
 
 
 def _background(sc: Scores, found: list[Found]) -> bool:
