@@ -82,6 +82,8 @@ _ALL = frozenset(("всех", "всіх"))
 _REACH = ("досяг", "сягну", "склал", "станов", "состав", "достиг", "перевищ", "превыс")
 _AMOUNT = ("кількіст", "количеств", "число", "числа")
 _TRANSFER = RET | GET | GIVE | XCH
+# A small number opening a line before a capital: the index of a list or a photo caption.
+_CAPTION = re.compile(r"\d{1,2}\.?\s+[А-ЯІЇЄҐA-Z]")
 
 
 @dataclass(slots=True)
@@ -468,6 +470,8 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
     if not acts or not sf & (DIGIT | NUMW | THOUS) or sf & FOREIGN:
         return []
     nums = _same_as(tokens, find_numbers(tokens, flags), carry)
+    if nums and nums[0].first == 0 and _CAPTION.match(s.text) and not flags[1] & PEOPLE:
+        nums = nums[1:]  # "2 Обійми з побратимами після повернення": a gallery's numbering
     if not nums:
         return []
     pairs = formulas(s, nums)

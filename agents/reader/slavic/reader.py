@@ -340,9 +340,11 @@ def _claimed_by(sents: list[Sentence], i: int) -> Side | None:
 
 
 def _resolve_parts(found: list[Found]) -> list[Found]:
-    """Figures of a sentence that lists parts ("Серед них 1235 військових і 123 цивільних")
-    replace the figure they add up to; parts that add up to nothing given are a subset."""
+    """Figures of a sentence that lists parts of several kinds ("Серед них 1235 військових і
+    123 цивільних") replace the figure they add up to; parts of one kind (by front sector)
+    and parts that add up to nothing given are a subset."""
     drop: set[int] = set()
+    sectors: set[tuple[Kind, int]] = set()
     out = []
     for f in found:
         if not f.count.part:
@@ -362,11 +364,22 @@ def _resolve_parts(found: list[Found]) -> list[Found]:
             and (g.sentence.para == f.sentence.para or g.sentence.field == "title")
         ]
         if matches and len(parts) > 1:
+            if all(g.count.kind == matches[0].count.kind for g in parts):
+                # a split by front sector or by place: the whole is the figure, and a headline
+                # or a line that names one part ("тіла чотирьох ... з Луганського напрямку")
+                # names a part
+                sectors.update((g.count.kind, g.count.count) for g in parts)
+                continue
             drop.update(id(g) for g in matches)
             for g in parts:
                 g.count.part = False
                 out.append(g)
-    return [f for f in out if id(f) not in drop]
+    return [
+        f
+        for f in out
+        if id(f) not in drop
+        and (f.count.kind, f.count.count) not in sectors
+    ]
 
 
 def _key(f: Found) -> tuple[Kind, Side | None, int]:
