@@ -15,7 +15,11 @@ from agents.reader.slavic.figures import BOUNDARY, formulas
 from agents.reader.slavic.lexicon import (
     AGREE,
     AGREEN,
+    CAPT,
     CIV,
+    CONJ,
+    DEAD,
+    DIR,
     DONE,
     EXOBJ,
     MIL,
@@ -23,9 +27,11 @@ from agents.reader.slavic.lexicon import (
     ONGOING,
     PEOPLE,
     POW,
+    PREP,
     REM,
     RESUME,
     RET,
+    SRC,
     SRC_RU,
     SRC_UA,
     SUSP,
@@ -204,6 +210,36 @@ def mediators(sentences: list[Sentence]) -> list[Mediator]:
     return found
 
 
+_ASIDE_REACH = 12
+_AUX = frozenset(["був", "була", "було", "були", "был", "была", "было", "были", "буде", "будет"])
+
+
+def _stalls_something_else(toks: list[str], fl: list[int], a: int, b: int) -> bool:
+    """ "припинити маніпуляції": every stall word of the clause stops something named right
+    after it that is no exchange."""
+    stalls = [m for m in range(a, b) if fl[m] & SUSP]
+    for m in stalls:
+        nxt = toks[m + 1] if m + 1 < len(toks) else ""
+        nf = fl[m + 1] if m + 1 < len(toks) else 0
+        if not nxt[:1].isalpha() or nf & (XCH | PREP | DIR | SRC | CONJ | PEOPLE):
+            return False
+        if nxt.startswith(_ANCHOR_NOUNS):
+            return False
+    return bool(stalls)
+
+
+def _kinds_named(toks: list[str], fl: list[int], a: int, b: int, sf: int) -> list[Kind]:
+    """The kinds a stall is said of: bodies and prisoners named in its clause ("репатріацію
+    тіл та обмін полоненими": both), else the sentence's kind."""
+    found: list[Kind] = []
+    for m in range(a, b):
+        f = fl[m]
+        kind: Kind | None = "remains" if f & (REM | DEAD) else "pows" if f & (POW | CAPT) else None
+        if kind is not None and kind not in found:
+            found.append(kind)
+    return found or [sentence_kind(sf)]
+
+
 def halts(s: Sentence) -> list[Halt]:
     """Suspensions ("обмени призупинено", "пауза в обмінах") and resumptions of exchanges."""
     toks, fl = s.tokens, s.flags
@@ -226,16 +262,29 @@ def halts(s: Sentence) -> list[Halt]:
         cf = 0
         for m in range(a, b):
             cf |= fl[m]
+        if not cf & (SUSP | RESUME) and b < n and toks[b] == ",":
+            # "обмін полоненими, запланований на вихідні, був перенесений": the stall word
+            # right after an aside between commas
+            close = next(
+                (m for m in range(b + 1, min(n, b + _ASIDE_REACH)) if toks[m] in BOUNDARY), n
+            )
+            m = close + 1
+            while m < n and toks[m] in _AUX:
+                m += 1
+            if close < n and toks[close] == "," and m < n and fl[m] & SUSP:
+                cf |= fl[m]
         negated = "не" in toks and any(
             toks[m] == "не" and m + 1 < b and toks[m + 1].startswith(_NEGATED) for m in range(a, b)
         )
         if cf & RESUME:
             out.append(Halt(sentence_kind(s.sflags), True))
             break
+        if cf & SUSP and not negated and _stalls_something_else(toks, fl, a, b):
+            continue
         if cf & SUSP or negated:
             if cf & MODAL and not cf & SUSP:
                 continue
-            out.append(Halt(sentence_kind(s.sflags), False))
+            out.extend(Halt(kind, False) for kind in _kinds_named(toks, fl, a, b, s.sflags))
             break
     return out
 

@@ -410,8 +410,10 @@ def _blocked(
         pf |= flags[k]
     if pf & (HELD | LIST):
         return True
-    if pf & CAS and not pf & _TRANSFER:
-        return True
+    if pf & CAS and not any(
+        flags[k] & _TRANSFER and not (k + 1 < pb and flags[k + 1] & CAS) for k in range(pa, pb)
+    ):
+        return True  # (also "двоє отримали поранення": received injuries, no return)
     if not pf & (OUTSIDE | SUBSET | SRC):
         return False
     for k in range(pa, pb):

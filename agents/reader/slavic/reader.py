@@ -374,12 +374,7 @@ def _resolve_parts(found: list[Found]) -> list[Found]:
             for g in parts:
                 g.count.part = False
                 out.append(g)
-    return [
-        f
-        for f in out
-        if id(f) not in drop
-        and (f.count.kind, f.count.count) not in sectors
-    ]
+    return [f for f in out if id(f) not in drop and (f.count.kind, f.count.count) not in sectors]
 
 
 def _key(f: Found) -> tuple[Kind, Side | None, int]:
