@@ -124,14 +124,40 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
             continue
         seen.add(key)
         out.append(f)
-    # A commitment without agreement duplicates one with the same kind and count.
+    # A commitment without agreement duplicates one with the same kind and count; one
+    # without a count adds its categories to the counted one of its kind and agreement.
     named = {(f.kind, f.count) for f in out if isinstance(f, CommitmentFact) and f.agreement}
     out = [
         f
         for f in out
         if not (isinstance(f, CommitmentFact) and not f.agreement and (f.kind, f.count) in named)
     ]
+    out = _merge_uncounted(out)
     return _drop_restated(_drop_sums(_drop_fulfilled(out)))
+
+
+def _merge_uncounted(facts: list[AnyFact]) -> list[AnyFact]:
+    counted = {
+        (f.kind, f.agreement): i
+        for i, f in enumerate(facts)
+        if isinstance(f, CommitmentFact) and f.count is not None
+    }
+    out = list(facts)
+    gone: set[int] = set()
+    for i, f in enumerate(facts):
+        if isinstance(f, CommitmentFact) and f.count is None:
+            j = counted.get((f.kind, f.agreement))
+            if j is not None:
+                g = out[j]
+                assert isinstance(g, CommitmentFact)
+                out[j] = g.model_copy(
+                    update={
+                        "categories": sort_categories([*g.categories, *f.categories]),
+                        "mediators": sorted({*g.mediators, *f.mediators}),
+                    }
+                )
+                gone.add(i)
+    return [f for i, f in enumerate(out) if i not in gone]
 
 
 def _sums_to(target: int, parts: list[int]) -> bool:
@@ -199,6 +225,8 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
     for f in facts:
         if isinstance(f, ExchangeFact) and not f.approximate:
             exact.setdefault((f.kind, f.received_by, f.historical), set()).add(f.count)
+        if isinstance(f, TotalFact) and not f.approximate:
+            exact.setdefault((f.kind, f.received_by, True), set()).add(f.count)
     directed: dict[tuple[Kind, bool], set[int]] = {}
     for f in facts:
         if isinstance(f, ExchangeFact) and f.received_by is not None:
@@ -206,6 +234,10 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
     totals = {(f.kind, f.received_by, f.count) for f in facts if isinstance(f, TotalFact)}
     out: list[AnyFact] = []
     for f in facts:
+        if isinstance(f, TotalFact) and f.approximate:
+            same = exact.get((f.kind, f.received_by, True), set())
+            if any(c != f.count and abs(c - f.count) <= 0.1 * c for c in same):
+                continue  # "более 4,3 тысячи" beside "4 349"
         if isinstance(f, ExchangeFact):
             if (f.kind, f.received_by, f.count) in totals:
                 continue  # "78 bodies had been repatriated" beside "taking the total to 78"

@@ -55,6 +55,7 @@ from agents.reader.slavic.lexicon import (
     SRC,
     SUBSET,
     THOUS,
+    TOTAL,
     UA,
     XCH,
 )
@@ -93,6 +94,8 @@ class Count:
     count: int
     approx: bool
     part: bool = False  # read in a sentence that lists parts ("Серед них 1235 військових ...")
+    # "в общей сложности 168", "загалом 300": a total said of this figure alone
+    own_total: bool = False
 
 
 @dataclass(slots=True)
@@ -493,8 +496,8 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
             if any(t in _ALL for t in tokens) or not sf & (XCH | DONE | RET):
                 continue
             kind = _kind_of_sentence(_before_subset(flags))
-            out.append(Count(kind, "UA", x.value, x.approx))
-            out.append(Count(kind, "RU", y.value, y.approx))
+            out.append(Count(kind, "UA", x.value, x.approx, own_total=_total_of(s, x.first)))
+            out.append(Count(kind, "RU", y.value, y.approx, own_total=_total_of(s, x.first)))
     if out:
         carry.first_count = out[0].count
     if listing:
@@ -557,8 +560,18 @@ def _one(
     if (each and (sf & XCH or not _EACH.isdisjoint(tokens))) or (
         sf & XCH and _EACH_SIDE.search(s.low)
     ):
-        return [Count(kind, "UA", num.value, num.approx), Count(kind, "RU", num.value, num.approx)]
-    return [Count(kind, recv, num.value, num.approx)]
+        return [
+            Count(kind, "UA", num.value, num.approx, own_total=_total_of(s, num.first)),
+            Count(kind, "RU", num.value, num.approx, own_total=_total_of(s, num.first)),
+        ]
+    return [Count(kind, recv, num.value, num.approx, own_total=_total_of(s, num.first))]
+
+
+def _total_of(s: Sentence, first: int) -> bool:
+    """Whether a total word stands right before the number ("в общей сложности 168",
+    "загалом 300", "всего 4800"): the total is said of it, not of the sentence's other
+    figures."""
+    return any(s.flags[k] & TOTAL for k in range(max(0, first - 3), first))
 
 
 def _before_subset(flags: list[int]) -> int:

@@ -234,10 +234,13 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
             continue
         claimed = _claimed_by(sents, i) or default_source
         dated_back = hist and not s.sflags & HIST and not _is_previous(s)
+        local = any(c.own_total for c in counts)
         for c in counts:
             # No single swap of this war was this large: such a figure is a running total.
             big = c.count > MAX_SINGLE_EXCHANGE[c.kind]
-            is_total = total or big
+            # a total word before one figure is said of it only ("обе стороны вернули по 84
+            # пленных, в общей сложности 168 человек")
+            is_total = (c.own_total if local and total else total) or big
             occurred = date.value if date else None
             if occurred is None and not hist and not is_total and line is not None:
                 occurred = line.value
