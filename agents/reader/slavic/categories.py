@@ -8,7 +8,7 @@ words, with the title weighing three times a body sentence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agents.reader.slavic.lexicon import (
     AGREE,
@@ -17,6 +17,7 @@ from agents.reader.slavic.lexicon import (
     CAPT,
     CAS,
     CIV,
+    DONE,
     FOREIGN,
     INFRA,
     MIL,
@@ -58,6 +59,9 @@ class Scores:
     title_infra: int = 0
     title_exchange: int = 0
     title_nego: int = 0  # a headline announcing, offering or agreeing an exchange, or talks
+    # exchange categories a headline names, and those it reports as carried out
+    title_cues: set[CategoryName] = field(default_factory=set)
+    title_done: set[CategoryName] = field(default_factory=set)
 
 
 def _exchange_cues(s: Sentence) -> list[CategoryName]:
@@ -118,6 +122,9 @@ def score(sentences: list[Sentence]) -> Scores:
             sc.exchange[c] = sc.exchange.get(c, 0) + w
             if w == 3:
                 sc.title_exchange += 1
+                sc.title_cues.add(c)
+                if sf & DONE:  # "Україна і РФ завершили обмін полоненими"
+                    sc.title_done.add(c)
     return sc
 
 
@@ -145,10 +152,14 @@ def choose(
         primary = "unrelated"
     elif current and not aside:
         primary = KIND_CATEGORY[current[0]]
+        if set(current) == {"civilians"} and "pow_exchange" in sc.title_cues:
+            primary = "pow_exchange"  # civilians freed in a prisoner exchange: its part
     elif suspended:
         primary = "exchange_suspended"
     elif underway and not promised and not aside:
         primary = KIND_CATEGORY[underway[0]]
+    elif sc.title_done and not aside:
+        primary = sorted(sc.title_done)[0]  # a swap reported done; the deal is its background
     elif promised or sc.title_nego:
         primary = "negotiation"
     elif (background or totals) and not aside:
