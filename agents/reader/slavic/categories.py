@@ -18,11 +18,13 @@ from agents.reader.slavic.lexicon import (
     CAS,
     CIV,
     DONE,
+    EXOBJ,
     FOREIGN,
     INFRA,
     MIL,
     MODAL,
     NEGO,
+    NUMERIC,
     POW,
     REM,
     RESCUE,
@@ -61,6 +63,7 @@ class Scores:
     title_nego: int = 0  # a headline announcing, offering or agreeing an exchange, or talks
     # exchange categories a headline names, and those it reports as carried out
     title_cues: set[CategoryName] = field(default_factory=set)
+    offers: int = 0  # sentences that offer, plan or announce an exchange ("готова передати")
     title_done: set[CategoryName] = field(default_factory=set)
 
 
@@ -113,6 +116,8 @@ def score(sentences: list[Sentence]) -> Scores:
             sc.title_nego += 1
         if sf & (MODAL | AGREE) and (cues or sf & XCH):
             sc.nego += w * max(1, len(cues))  # announced, offered or agreed: not a swap yet
+            if cues and sf & NUMERIC and not sf & EXOBJ:
+                sc.offers += 1  # with a figure: "готова передать еще 3 тысячи тел"
             if w == 3:
                 sc.title_nego += 1
             continue
@@ -151,7 +156,10 @@ def choose(
     if unrelated_conflict(sc):
         primary = "unrelated"
     elif current and not aside:
-        primary = KIND_CATEGORY[current[0]]
+        named = [KIND_CATEGORY[k] for k in current if KIND_CATEGORY[k] in sc.title_cues]
+        # the headline's exchange first ("мирные жители приехали в Курск" over the swap
+        # they came back in)
+        primary = named[0] if named else KIND_CATEGORY[current[0]]
         if set(current) == {"civilians"} and "pow_exchange" in sc.title_cues:
             primary = "pow_exchange"  # civilians freed in a prisoner exchange: its part
     elif suspended:
@@ -162,6 +170,8 @@ def choose(
         primary = sorted(sc.title_done)[0]  # a swap reported done; the deal is its background
     elif promised or sc.title_nego:
         primary = "negotiation"
+    elif sc.offers and not (background or totals) and not aside:
+        primary = "negotiation"  # "Москва готова передать еще 3 тысячи тел": an offer
     elif (background or totals) and not aside:
         primary = KIND_CATEGORY[(background or totals)[0]]
     elif ex and max(ex.values()) >= 2:
