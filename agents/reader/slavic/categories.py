@@ -7,6 +7,7 @@ words, with the title weighing three times a body sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,14 +68,17 @@ class Scores:
     title_done: set[CategoryName] = field(default_factory=set)
 
 
+_FORMULA = re.compile(r"\d+\W{0,2} на \W{0,2}\d+")
+
+
 def _exchange_cues(s: Sentence) -> list[CategoryName]:
     sf = s.sflags
     if sf & FOREIGN:
         return []
     out: list[CategoryName] = []
     acts = sf & (XCH | RET)
-    if acts and sf & (POW | CAPT):
-        out.append("pow_exchange")
+    if (acts and sf & (POW | CAPT)) or (sf & XCH and not sf & REM and _FORMULA.search(s.low)):
+        out.append("pow_exchange")  # (also "обмін у форматі «185 на 185»")
     if (acts and sf & REM) or "репатр" in s.low:
         out.append("remains_exchange")
     if sf & (RET | RESCUE) and sf & CIV and not sf & (POW | MIL | CAPT):
@@ -128,7 +132,7 @@ def score(sentences: list[Sentence]) -> Scores:
             if w == 3:
                 sc.title_exchange += 1
                 sc.title_cues.add(c)
-                if sf & DONE:  # "Україна і РФ завершили обмін полоненими"
+                if sf & DONE and not sf & TALKS:  # "Україна і РФ завершили обмін полоненими"
                     sc.title_done.add(c)
     return sc
 
