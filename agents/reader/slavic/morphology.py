@@ -6,10 +6,8 @@ replaced (the figures are in docs/reader-scores.md):
 - Numbers written as words. Every form of the cardinal and collective numerals of both
   languages is generated once from the dictionaries (the lexeme of each lemma below) instead
   of hand-written inflection tables: the tables this replaced missed 86 Ukrainian and 55
-  Russian forms ("п'ятьома", "семистам", "двохстах", "восьмистам", "четверым"). A form whose
-  likeliest reading in the dictionary is another word is a number only where real reports
-  use it as one: "три" (also "rub!"), "троє" (also "Troy"), "семи", "сто" are; "семью"
-  ("family") is not.
+  Russian forms ("п'ятьома", "семистам", "двохстах", "восьмистам", "четверым"). Four forms
+  whose other reading is the likelier one in reports ("семью": a family) are kept out.
 - Verbs. Tense and aspect of the verbs of transfer: a future ("передасть", "обміняються",
   "завершится") is a plan, not a return; a present of an imperfective verb ("проводять
   обмін", "обмін триває") is an exchange under way, not done.
@@ -49,9 +47,13 @@ _LEMMAS: dict[str, dict[str, int]] = {
         "семеро": 7, "восьмеро": 8, "девятеро": 9, "десятеро": 10,
     },
 }  # fmt: skip
-# Forms whose likeliest dictionary reading is another word but which real reports use as
-# numbers (measured on the development texts: every occurrence was a count).
-_NUMBERS_ANYWAY = frozenset({"три", "троє", "трое", "семи", "сто"})
+# Forms of the numerals whose other reading is the likelier one in these reports: "семью"
+# (a family), "сьома" (the seventh), "двоим", "троим" (to double, to triple). The other
+# forms the dictionaries read first as another word stay numbers: "три" (also "rub!"),
+# "троє" (Troy) and "семи" were counts in all 14 of their uses in the development texts;
+# "п'яти" (a heel), "сім" (this), "сорок" (a magpie) and "дев'яноста" (the ninetieth) do
+# not occur there, and their other readings are unlikely beside a count of people.
+_NOT_NUMBERS = frozenset({"семью", "сьома", "двоим", "троим"})
 # "Сотня" counts a hundred only in the singular of its nominative and accusative: "сотні",
 # "сотнями" are "hundreds" in the reports, however the dictionary reads them.
 _HUNDRED = {"сотня": 100, "сотню": 100}
@@ -77,10 +79,8 @@ def numeral_forms() -> dict[str, int]:
             parses = [p for p in morph.parse(lemma) if p.normal_form == lemma]
             for form in parses[0].lexeme if parses else ():
                 word = normal(form.word)
-                first = morph.parse(word)[0]
-                if normal(first.normal_form) != normal(lemma) and word not in _NUMBERS_ANYWAY:
-                    continue  # "семью": "family" first
-                out.setdefault(word, value)
+                if word not in _NOT_NUMBERS:
+                    out.setdefault(word, value)
     return out | _HUNDRED
 
 

@@ -1,0 +1,501 @@
+"""The reader on the six classes of failure seen on unseen real articles, in each language.
+
+Every case is a sentence written for this test (none is taken from a corpus) together with
+its negative twin: the sentence that differs in the one respect that decides, and must not
+give the fact. Facts are written compactly:
+
+- ("x", kind, side, count): an exchange reported as news (not historical, not a total);
+- ("h", kind, side, count): a background figure (a historical exchange or a running total);
+- ("c", kind, count): a commitment; ("s", kind): a suspension; ("p", category): the primary.
+
+`want` must all be read; `never` must not be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from agents.reader import classify
+from schemas.news import (
+    ClassifiedNews,
+    CommitmentFact,
+    ExchangeFact,
+    NewsItem,
+    SuspensionFact,
+    TotalFact,
+)
+
+Fact = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    lang: str
+    text: str
+    want: tuple[Fact, ...] = ()
+    never: tuple[Fact, ...] = ()
+    published: str = "2025-10-17"
+    title: str | None = field(default=None)
+
+
+def read(case: Case) -> ClassifiedNews:
+    d = dt.date.fromisoformat(case.published)
+    # An English sentence alone may name neither country; a real report's headline would,
+    # and the reader reads nothing that is not about this war.
+    title = case.title or ("Ukraine" if case.lang == "en" else None)
+    item = NewsItem(
+        id="case",
+        source="test",
+        published_at=dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC),
+        title=title,
+        body=case.text,
+        lang=case.lang,
+    )
+    return classify(item)
+
+
+def facts_of(out: ClassifiedNews) -> set[Fact]:
+    got: set[Fact] = {("p", out.primary)}
+    for f in out.facts:
+        if isinstance(f, ExchangeFact):
+            got.add(("h" if f.historical else "x", f.kind, f.received_by, f.count))
+        elif isinstance(f, TotalFact):
+            got.add(("h", f.kind, f.received_by, f.count))
+        elif isinstance(f, CommitmentFact):
+            got.add(("c", f.kind, f.count))
+        elif isinstance(f, SuspensionFact):
+            got.add(("s", f.kind))
+    return got
+
+
+def check(case: Case) -> None:
+    got = facts_of(read(case))
+    missing = [w for w in case.want if w not in got]
+    wrong = [n for n in case.never if n in got]
+    assert not missing and not wrong, f"missing {missing}, wrong {wrong}; read {sorted(got)}"
+
+
+def cases(*pairs: tuple[str, Case, Case]) -> list[Any]:
+    """Each (name, case, twin) as two parametrised tests."""
+    out = []
+    for name, case, twin in pairs:
+        out.append(pytest.param(case, id=f"{case.lang}-{name}"))
+        out.append(pytest.param(twin, id=f"{twin.lang}-{name}-twin"))
+    return out
+
+
+# ---------------------------------------------------------------- 1. who received whom
+
+WHO = cases(
+    (
+        "gave-and-got-back",
+        Case("en", "Moscow handed over 312 prisoners to Kyiv and received 309 in return.",
+             want=(("x", "pows", "UA", 312), ("x", "pows", "RU", 309))),
+        Case("en", "Kyiv handed over 312 prisoners to Moscow and received 309 in return.",
+             want=(("x", "pows", "RU", 312), ("x", "pows", "UA", 309)),
+             never=(("x", "pows", "UA", 312),)),
+    ),
+    (
+        "while-receiving",
+        Case("en", "Russia transferred 64 wounded soldiers to Ukraine, while receiving 52 "
+             "in return.", want=(("x", "pows", "UA", 64), ("x", "pows", "RU", 52))),
+        Case("en", "Ukraine transferred 64 wounded soldiers to Russia, while receiving 52 "
+             "in return.", want=(("x", "pows", "RU", 64), ("x", "pows", "UA", 52)),
+             never=(("x", "pows", "RU", 52),)),
+    ),
+    (
+        "residents-of-a-region",
+        Case("en", "Forty-two residents of the Belgorod region returned home from Ukraine "
+             "on Monday.", want=(("x", "civilians", "RU", 42),)),
+        Case("en", "Forty-two residents of the Kharkiv region returned home from Russia "
+             "on Monday.", want=(("x", "civilians", "UA", 42),),
+             never=(("x", "civilians", "RU", 42),)),
+    ),
+    (
+        "leader-handed-over-to",
+        Case("en", "The Russian leader said his country had handed over to Ukraine the "
+             "bodies of 757 soldiers on Friday.", want=(("x", "remains", "UA", 757),)),
+        Case("en", "The Ukrainian leader said his country had handed over to Russia the "
+             "bodies of 57 soldiers on Friday.", want=(("x", "remains", "RU", 57),),
+             never=(("x", "remains", "UA", 57),)),
+    ),
+    (
+        "passive-to-a-nationality",
+        Case("en", "On Tuesday, 48 bodies were handed over to the Russians.",
+             want=(("x", "remains", "RU", 48),)),
+        Case("en", "On Tuesday, 48 bodies were handed over to the Ukrainians.",
+             want=(("x", "remains", "UA", 48),), never=(("x", "remains", "RU", 48),)),
+    ),
+    (
+        "gave-and-got-back",
+        Case("uk", "Росія передала Україні 250 тіл загиблих захисників, а отримала 31 тіло "
+             "своїх військових.", want=(("x", "remains", "UA", 250), ("x", "remains", "RU", 31))),
+        Case("uk", "Україна передала Росії 40 тіл окупантів.",
+             want=(("x", "remains", "RU", 40),), never=(("x", "remains", "UA", 40),)),
+    ),
+    (
+        "gave-and-got-back",
+        Case("ru", "Россия передала Украине 187 военнопленных и получила взамен 185 своих "
+             "военнослужащих.", want=(("x", "pows", "UA", 187), ("x", "pows", "RU", 185))),
+        Case("ru", "Украина передала России 40 тел погибших военных.",
+             want=(("x", "remains", "RU", 40),), never=(("x", "remains", "UA", 40),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", WHO)
+def test_who_received_whom(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- 2. deal, plan or offer
+
+PLANS = cases(
+    (
+        "agreed-vs-done",
+        Case("en", "At the talks, the sides agreed to exchange 840 prisoners each.",
+             want=(("c", "pows", 840),), never=(("x", "pows", "UA", 840),)),
+        Case("en", "On Tuesday, the sides exchanged 840 prisoners each.",
+             want=(("x", "pows", "UA", 840), ("x", "pows", "RU", 840))),
+    ),
+    (
+        "ready-vs-done",
+        Case("en", "Moscow is ready to hand over another 1,500 bodies to Kyiv.",
+             never=(("x", "remains", "UA", 1500),)),
+        Case("en", "Moscow handed over another 1,500 bodies to Kyiv.",
+             want=(("x", "remains", "UA", 1500),)),
+    ),
+    (
+        "part-of-a-deal",
+        Case("en", "As part of a 500-for-500 deal, 120 Ukrainians came home on Thursday.",
+             want=(("x", "pows", "UA", 120), ("c", "pows", 500)),
+             never=(("x", "pows", "UA", 500), ("x", "pows", "RU", 500))),
+        Case("en", "In a 120-for-120 swap, 120 Ukrainians came home on Thursday.",
+             want=(("x", "pows", "UA", 120),)),
+    ),
+    (
+        "expected-vs-took-place",
+        Case("en", "A prisoner swap in the 300-for-300 format is expected next week, after "
+             "the sides agreed on it in Geneva.",
+             never=(("x", "pows", "UA", 300), ("x", "pows", "RU", 300))),
+        Case("en", "A prisoner swap in the 300-for-300 format took place on Friday.",
+             want=(("x", "pows", "UA", 300), ("x", "pows", "RU", 300))),
+    ),
+    (
+        "agreed-vs-done",
+        Case("uk", "Сторони домовилися обміняти по 840 полонених.",
+             want=(("c", "pows", 840),), never=(("x", "pows", "UA", 840),)),
+        Case("uk", "Сторони обміняли по 840 полонених.",
+             want=(("x", "pows", "UA", 840), ("x", "pows", "RU", 840))),
+    ),
+    (
+        "will-vs-did",
+        Case("uk", "Росія передасть Україні ще 1500 тіл наступного тижня.",
+             never=(("x", "remains", "UA", 1500),)),
+        Case("uk", "Росія передала Україні ще 1500 тіл.", want=(("x", "remains", "UA", 1500),)),
+    ),
+    (
+        "agreed-vs-done",
+        Case("ru", "Стороны договорились обменять по 840 пленных.",
+             want=(("c", "pows", 840),), never=(("x", "pows", "UA", 840),)),
+        Case("ru", "Стороны обменяли по 840 пленных.",
+             want=(("x", "pows", "UA", 840), ("x", "pows", "RU", 840))),
+    ),
+    (
+        "will-vs-did",
+        Case("ru", "Россия передаст Украине 1500 тел на следующей неделе.",
+             never=(("x", "remains", "UA", 1500),)),
+        Case("ru", "Россия передала Украине 1500 тел.", want=(("x", "remains", "UA", 1500),)),
+    ),
+    (
+        "under-way-vs-done",
+        Case("ru", "Россия и Украина проводят обмен пленными по формуле «500 на 500», "
+             "о котором договорились в Женеве.",
+             want=(("c", "pows", 500),), never=(("x", "pows", "UA", 500),)),
+        Case("ru", "Россия и Украина провели обмен пленными по формуле «500 на 500».",
+             want=(("x", "pows", "UA", 500), ("x", "pows", "RU", 500))),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PLANS)
+def test_deal_plan_or_offer_versus_done(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- 3. parts of a figure
+
+PARTS = cases(
+    (
+        "including",
+        Case("en", "Ukraine brought home 205 prisoners on Saturday, including 38 officers.",
+             want=(("x", "pows", "UA", 205),), never=(("x", "pows", "UA", 38),)),
+        Case("en", "Ukraine brought home 38 officers on Saturday.",
+             want=(("x", "pows", "UA", 38),)),
+    ),
+    (
+        "split-by-kind",
+        Case("en", "On Friday, 270 soldiers and 120 civilians returned to Ukraine, 390 people "
+             "in all.", want=(("x", "pows", "UA", 270), ("x", "civilians", "UA", 120)),
+             never=(("x", "pows", "UA", 390),)),
+        Case("en", "On Friday, 390 soldiers returned to Ukraine.",
+             want=(("x", "pows", "UA", 390),)),
+    ),
+    (
+        "rounded-headline",
+        Case("en", "Ukraine got back 246 soldiers on Saturday.",
+             title="Ukraine gets back more than 240 soldiers",
+             want=(("x", "pows", "UA", 246),), never=(("x", "pows", "UA", 240),)),
+        Case("en", "Ukraine got back 240 soldiers on Saturday.",
+             title="Ukraine gets back 240 soldiers", want=(("x", "pows", "UA", 240),)),
+    ),
+    (
+        "among-them",
+        Case("uk", "Додому повернулися 205 захисників, серед них 38 офіцерів.",
+             want=(("x", "pows", "UA", 205),), never=(("x", "pows", "UA", 38),)),
+        Case("uk", "Додому повернулися 38 офіцерів.", want=(("x", "pows", "UA", 38),)),
+    ),
+    (
+        "by-front-sector",
+        Case("uk", "В Україну повернули тіла 300 загиблих. Зокрема, 200 тіл — з Донецького "
+             "напрямку та 100 — з Запорізького.", want=(("x", "remains", "UA", 300),),
+             never=(("x", "remains", "UA", 200), ("x", "remains", "UA", 100))),
+        Case("uk", "В Україну повернули тіла 200 загиблих із Донецького напрямку.",
+             want=(("x", "remains", "UA", 200),)),
+    ),
+    (
+        "including",
+        Case("ru", "В Россию вернулись 205 военнослужащих, в том числе 38 офицеров.",
+             want=(("x", "pows", "RU", 205),), never=(("x", "pows", "RU", 38),)),
+        Case("ru", "В Россию вернулись 38 офицеров.", want=(("x", "pows", "RU", 38),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PARTS)
+def test_parts_are_not_new_figures(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- 4. background
+
+BACKGROUND = cases(
+    (
+        "month-before",
+        Case("en", "In August, the sides exchanged 115 prisoners each.", published="2024-10-02",
+             want=(("h", "pows", "UA", 115),), never=(("x", "pows", "UA", 115),)),
+        Case("en", "On Sunday, the sides exchanged 115 prisoners each.", published="2024-08-25",
+             want=(("x", "pows", "UA", 115),)),
+    ),
+    (
+        "cumulative",
+        Case("en", "Since 2022, 4,757 Ukrainians have come home from captivity.",
+             want=(("h", "pows", "UA", 4757),), never=(("x", "pows", "UA", 4757),)),
+        Case("en", "On Thursday, 475 Ukrainians came home from captivity.",
+             want=(("x", "pows", "UA", 475),)),
+    ),
+    (
+        "running-total",
+        Case("en", "Russia handed over 909 bodies on Monday, bringing the total to 6,057.",
+             want=(("x", "remains", "UA", 909), ("h", "remains", "UA", 6057)),
+             never=(("x", "remains", "UA", 6057),)),
+        Case("en", "Russia handed over 909 bodies on Monday.",
+             want=(("x", "remains", "UA", 909),)),
+    ),
+    (
+        "last-year",
+        Case("uk", "Торік сторони обміняли по 115 полонених.",
+             want=(("h", "pows", "UA", 115),), never=(("x", "pows", "UA", 115),)),
+        Case("uk", "Сьогодні сторони обміняли по 115 полонених.",
+             want=(("x", "pows", "UA", 115),)),
+    ),
+    (
+        "since-the-war-began",
+        Case("uk", "З початку повномасштабної війни з полону повернулися 4757 українців.",
+             want=(("h", "pows", "UA", 4757),), never=(("x", "pows", "UA", 4757),)),
+        Case("uk", "Сьогодні з полону повернулися 475 українців.",
+             want=(("x", "pows", "UA", 475),)),
+    ),
+    (
+        "the-previous-swap",
+        Case("ru", "В ходе предыдущего обмена стороны передали друг другу по 115 пленных.",
+             want=(("h", "pows", "UA", 115),), never=(("x", "pows", "UA", 115),)),
+        Case("ru", "Сегодня стороны передали друг другу по 115 пленных.",
+             want=(("x", "pows", "UA", 115),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BACKGROUND)
+def test_background_is_not_news(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- 5. suspensions, commitments
+
+STATES = cases(
+    (
+        "suspended-vs-resumed",
+        Case("en", "Prisoner exchanges between the two countries have been suspended.",
+             want=(("s", "pows"),)),
+        Case("en", "Prisoner exchanges between the two countries have resumed.",
+             never=(("s", "pows"),)),
+    ),
+    (
+        "postponed-handover",
+        Case("en", "Kyiv postponed the handover of the bodies, Moscow said on Saturday.",
+             want=(("s", "remains"),)),
+        Case("en", "Kyiv completed the handover of the bodies, Moscow said on Saturday.",
+             never=(("s", "remains"),)),
+    ),
+    (
+        "agreed-vs-offered",
+        Case("en", "At the talks the delegations agreed to return 6,000 bodies to each side.",
+             want=(("c", "remains", 6000),)),
+        Case("en", "Moscow offered to return 6,000 bodies.", never=(("c", "remains", 6000),)),
+    ),
+    (
+        "suspended-vs-resumed",
+        Case("uk", "Обміни полоненими призупинено.", want=(("s", "pows"),)),
+        Case("uk", "Обміни полоненими відновлено.", never=(("s", "pows"),)),
+    ),
+    (
+        "agreed-vs-offered",
+        Case("uk", "Делегації домовилися про повернення 6000 тіл кожній стороні.",
+             want=(("c", "remains", 6000),)),
+        Case("uk", "Росія запропонувала повернути 6000 тіл.", never=(("c", "remains", 6000),)),
+    ),
+    (
+        "suspended-vs-resumed",
+        Case("ru", "Обмены пленными приостановлены.", want=(("s", "pows"),)),
+        Case("ru", "Обмены пленными возобновлены.", never=(("s", "pows"),)),
+    ),
+    (
+        "agreed-vs-offered",
+        Case("ru", "Делегации договорились о передаче 6000 тел каждой стороне.",
+             want=(("c", "remains", 6000),)),
+        Case("ru", "Россия предложила передать 6000 тел.", never=(("c", "remains", 6000),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", STATES)
+def test_suspensions_and_commitments(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- 6. talks versus exchange
+
+TALKS = cases(
+    (
+        "talks-vs-swap",
+        Case("en", "The delegations met in Istanbul and agreed on a new prisoner swap of "
+             "1,000 for 1,000.", title="Russia and Ukraine agree on a new prisoner swap",
+             want=(("p", "negotiation"),)),
+        Case("en", "Russia and Ukraine swapped 1,000 prisoners each on Friday under a deal "
+             "agreed in Istanbul.", title="Russia and Ukraine swap 1,000 prisoners each",
+             want=(("p", "pow_exchange"),)),
+    ),
+    (
+        "talks-vs-swap",
+        Case("uk", "Делегації зустрілися у Стамбулі й домовилися про новий обмін 1000 на 1000.",
+             title="Україна і Росія домовилися про обмін полоненими",
+             want=(("p", "negotiation"),)),
+        Case("uk", "Україна і Росія провели обмін полоненими 1000 на 1000 за домовленістю, "
+             "досягнутою у Стамбулі.", title="Україна і Росія провели обмін полоненими",
+             want=(("p", "pow_exchange"),)),
+    ),
+    (
+        "talks-vs-swap",
+        Case("ru", "Делегации встретились в Стамбуле и договорились о новом обмене 1000 на 1000.",
+             title="Россия и Украина договорились об обмене пленными",
+             want=(("p", "negotiation"),)),
+        Case("ru", "Россия и Украина провели обмен пленными 1000 на 1000 по договоренности, "
+             "достигнутой в Стамбуле.", title="Россия и Украина провели обмен пленными",
+             want=(("p", "pow_exchange"),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", TALKS)
+def test_talks_versus_exchange(case: Case) -> None:
+    check(case)
+
+
+# ---------------------------------------------------------------- more ways of telling
+
+VARIED = cases(
+    (
+        "freed-in-return",
+        Case("en", "Kyiv freed 95 Russian servicemen. In return, Moscow released 103 "
+             "Ukrainian defenders, officials said.",
+             want=(("x", "pows", "RU", 95), ("x", "pows", "UA", 103))),
+        Case("en", "Kyiv said Moscow might free 103 Ukrainian defenders in return for 95 "
+             "Russian servicemen.", never=(("x", "pows", "UA", 103),)),
+    ),
+    (
+        "welcomed-back-words",
+        Case("en", "Ukraine welcomed back one hundred and fifty soldiers from Russian "
+             "captivity on Wednesday.", want=(("x", "pows", "UA", 150),)),
+        Case("en", "Ukraine hopes to welcome back one hundred and fifty soldiers from Russian "
+             "captivity soon.", never=(("x", "pows", "UA", 150),)),
+    ),
+    (
+        "according-to-the-ministry",
+        Case("en", "According to Russia's defence ministry, 84 Russian servicemen were "
+             "returned from territory controlled by Kyiv.", want=(("x", "pows", "RU", 84),)),
+        Case("en", "According to Russia's defence ministry, 84 Russian servicemen remain in "
+             "Ukrainian captivity.", never=(("x", "pows", "RU", 84),)),
+    ),
+    (
+        "repatriated-remains",
+        Case("en", "The remains of 1,000 fallen defenders were repatriated to Ukraine, the "
+             "coordination headquarters said.", want=(("x", "remains", "UA", 1000),)),
+        Case("en", "The remains of 1,000 fallen defenders are still held in Russia, the "
+             "coordination headquarters said.", never=(("x", "remains", "UA", 1000),)),
+    ),
+    (
+        "passive-was-returned",
+        Case("uk", "Сьогодні в Україну було повернуто 157 військових і 7 цивільних.",
+             want=(("x", "pows", "UA", 157), ("x", "civilians", "UA", 7))),
+        Case("uk", "В Україну планують повернути 157 військових і 7 цивільних.",
+             never=(("x", "pows", "UA", 157),)),
+    ),
+    (
+        "managed-to-return",
+        Case("uk", "Вдалося повернути додому тіла 909 полеглих захисників.",
+             want=(("x", "remains", "UA", 909),)),
+        Case("uk", "Росія досі утримує тіла 909 полеглих захисників.",
+             never=(("x", "remains", "UA", 909),)),
+    ),
+    (
+        "freed-from-captivity",
+        Case("uk", "З російського полону звільнили п'ятьох цивільних.",
+             want=(("x", "civilians", "UA", 5),)),
+        Case("uk", "У російському полоні досі перебувають п'ятеро цивільних.",
+             never=(("x", "civilians", "UA", 5),)),
+    ),
+    (
+        "passive-were-returned",
+        Case("ru", "Из плена были возвращены 84 российских военнослужащих.",
+             want=(("x", "pows", "RU", 84),)),
+        Case("ru", "В плену остаются 84 российских военнослужащих.",
+             never=(("x", "pows", "RU", 84),)),
+    ),
+    (
+        "managed-to-free",
+        Case("ru", "Удалось освободить из украинского плена 146 российских бойцов.",
+             want=(("x", "pows", "RU", 146),)),
+        Case("ru", "Удастся ли освободить из украинского плена 146 российских бойцов, пока "
+             "неизвестно.", never=(("x", "pows", "RU", 146),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", VARIED)
+def test_more_ways_of_telling(case: Case) -> None:
+    check(case)
