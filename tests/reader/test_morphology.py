@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from agents.reader.slavic.lexicon import MODAL, ONGOING
-from agents.reader.slavic.morphology import FUTURE
+from agents.reader.slavic.morphology import FUTURE, numeral_forms, verb_time
 from agents.reader.slavic.morphology import ONGOING as ONGOING_TIME
-from agents.reader.slavic.morphology import numeral_forms, verb_time
 from agents.reader.slavic.numbers import find_numbers
 from agents.reader.slavic.tokens import sentences
 
