@@ -289,6 +289,9 @@ def halts(s: Sentence) -> list[Halt]:
     return out
 
 
+_TERMS = re.compile(r"^(?:про|о|об|, що|, что|що|что)\b")
+
+
 @dataclass(slots=True)
 class Promise:
     kind: Kind
@@ -302,8 +305,10 @@ class Promise:
 def commitment(s: Sentence) -> Promise | None:
     """A bilateral agreement on an exchange: "делегації погодилися передати по 6 тисяч тіл"."""
     sf = s.sflags
+    # "домовленість про обмін", "договоренность, что Россия передаст": a deal and its terms
     deal = sf & AGREEN and any(
-        f & AGREEN and s.tokens[k + 1] in ("про", "о", "об") for k, f in enumerate(s.flags[:-1])
+        f & AGREEN and _TERMS.search(" ".join(s.tokens[k + 1 : k + 3]))
+        for k, f in enumerate(s.flags[:-1])
     )
     # "проводять обмін за формулою «1000 на 1000»", "обміняються 500 на 500": a symmetric
     # exchange under way or ahead is the term of the sides' deal
