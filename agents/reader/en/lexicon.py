@@ -202,7 +202,7 @@ OFFER = _words(
     " would should must suggest suggests suggested suggestion demand demands demanded request"
     " requests requested asked asks ask urge urges urged call calls called"
     " try tried trying attempt attempted consider considering considered"
-    " discuss discussed discussing discussion negotiate negotiating negotiated shall can able"
+    " discuss discussed discussing discussion negotiate negotiating shall can able"
 )
 # Before a verb: the figure is planned, expected or under way, not done. A symmetric figure
 # ("1,000 for 1,000", "1,000 from each side") planned so is the term of a deal.

@@ -248,3 +248,4 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
                 continue
         out.append(f)
     return out
+
