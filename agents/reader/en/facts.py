@@ -76,6 +76,8 @@ _HISTORICAL = lower_pattern(
     r"\b(?:previously|earlier(?! (?:today|this (?:week|morning|afternoon|evening)|on|in the day"
     r"|tonight|that day))|previous|prior|preceded|formerly|before that"
     r"|in the past(?! (?:few|several|two|three|24|48|72) (?:days|hours|weeks))"
+    r"|(?:over|during|in) the (?:summer|spring|autumn|fall|winter)"
+    r"|in (?:several|previous|earlier|past) (?:rounds|months|exchanges|swaps)"
     r"|back in (?:19|20)\d\d"
     r"|last (?:exchange|swap|repatriation|handover|time|such|transfer|exchanged|swapped)"
     r"|(?:another|an earlier) (?:exchange|swap) (?:that )?(?:took place|was held|happened))\b",
@@ -95,7 +97,8 @@ _CUMULATIVE_KEYS = (
 )  # fmt: skip
 _HISTORICAL_KEYS = (
     "previous", "earlier", "prior", "preceded", "formerly", "before that", "back in",
-    "in the past", "last ", "another", "an earlier",
+    "in the past", "last ", "another", "an earlier", "summer", "spring", "autumn", "fall",
+    "winter", "several rounds", "past months",
 )  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from agents.reader.en.lexicon import (
     GIVE,
     HELD_UP,
     HOLDING,
+    IMPLICATIVE,
     IN_PROGRESS,
     KIND_GROUPS,
     KIND_HINT,
@@ -381,6 +382,14 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
     # it depends on, further back
     nominal = _is_nominal(t, j)
     window = 10 if infinitive else 8 if nominal else 4
+    if infinitive and j >= 2 and t.low[j - 2] in IMPLICATIVE:
+        return "done", perfect  # "managed to bring home 38", "were allowed to return"
+    if infinitive and j >= 2 and t.low[j - 2] in ("and", "or", ","):
+        # "agreed to swap all the wounded ... and to return 6,000 bodies": the infinitive
+        # before it says what governs both
+        for x in range(j - 3, max(0, j - 40), -1):
+            if t.low[x] == "to" and x + 1 < j - 2 and t.kind[x + 1] == W:
+                return mode_before(t, x + 1)
     if nominal and _for_purpose(t, j):
         return "plan", perfect  # "carrying 65 prisoners for a planned exchange"
     mode: Mode = "done"
@@ -501,6 +510,8 @@ def pred_after(t: Tokens, k: int) -> Pred | None:
             if _for_purpose(t, x):
                 return Pred(cls, x, "plan")  # "65 POWs were on board ... for an exchange"
             before = [t.low[y] for y in range(max(k, x - 3), x)]
+            if before[-2:-1] and before[-2] in IMPLICATIVE and before[-1] == "to":
+                return Pred(cls, x, "done")  # "were allowed to come home": they came
             if before and (
                 before[-1] in ("to", "will", "would")
                 or before[-2:] == ["to", "be"]

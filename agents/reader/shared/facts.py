@@ -248,4 +248,3 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
                 continue
         out.append(f)
     return out
-
