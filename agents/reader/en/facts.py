@@ -361,9 +361,13 @@ def _read_all(
     subsets: list[Mention] = []
     subset_end = -10
     prev: Reading | None = None
+    # "Among the Ukrainians freed were defenders of Mariupol and three civilians": a sentence
+    # that opens on "among" lists parts of a figure given before
+    among = len(t) > 0 and t.low[0] in ("among", "amongst")
     for m in mentions:
-        if 0 < m.i0 - subset_end <= 2 and all(
-            t.low[x] in ("and", ",") for x in range(subset_end, m.i0)
+        if among or (
+            0 < m.i0 - subset_end <= 2
+            and all(t.low[x] in ("and", ",") for x in range(subset_end, m.i0))
         ):
             r: Reading | str | None = "subset"  # "including 12 children and 3 women"
         else:
