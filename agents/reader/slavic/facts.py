@@ -24,6 +24,7 @@ from agents.reader.slavic.lexicon import (
     EXOBJ,
     MIL,
     MODAL,
+    OFFER,
     ONGOING,
     PEOPLE,
     POW,
@@ -312,7 +313,7 @@ def commitment(s: Sentence) -> Promise | None:
     )
     # "проводять обмін за формулою «1000 на 1000»", "обміняються 500 на 500": a symmetric
     # exchange under way or ahead is the term of the sides' deal
-    underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & DONE)
+    underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & (DONE | OFFER))
     if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):
         return None
     cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]

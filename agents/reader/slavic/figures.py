@@ -270,6 +270,16 @@ def _subject(tokens: list[str], flags: list[int], a: int, b: int) -> Side | None
     return sides.pop() if len(sides) == 1 else None
 
 
+_OCCUPIED = ("окупован", "оккупирован")
+_TEMPORARILY = frozenset(("тимчасово", "временно"))
+
+
+def _occupied(tokens: list[str], k: int) -> bool:
+    if k < len(tokens) and tokens[k] in _TEMPORARILY:
+        k += 1
+    return k < len(tokens) and tokens[k].startswith(_OCCUPIED)
+
+
 def _recipient(tokens: list[str], flags: list[int], a: int, b: int, persp: Side) -> Side | None:
     """A receiver named in [a, b) by captivity, direction or dative, when only one is named."""
     sides: set[Side] = set()
@@ -279,6 +289,9 @@ def _recipient(tokens: list[str], flags: list[int], a: int, b: int, persp: Side)
         cap = _captivity(tokens, flags, k, persp)
         if cap is not None:
             sides.add(cap)
+            continue
+        if flags[k] & SRC and _occupied(tokens, k + 1):
+            sides.add("UA")  # "з тимчасово окупованої Херсонщини": back to Ukraine
             continue
         r = party_role(tokens, flags, k)
         if r is not None and r[1] in ("dat", "dir"):
@@ -365,18 +378,29 @@ _NOUN_ENDINGS = (
 )
 
 
+# "вдалося повернути", "удалось освободить", "змогли повернути": the act took place
+_MANAGED = ("вдал", "удал", "змогл", "смогл", "зумі", "сумел")
+
+
 def _infinitive(tok: str) -> bool:
     return tok.endswith(("ти", "ть", "тися", "ться", "тись"))
 
 
 def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last: int) -> bool:
-    """Whether the verb governing the number is a plan, offer or future ("готова передати")."""
+    """Whether the verb governing the number is a plan, offer or future ("готова передати"),
+    or an infinitive that a deal or a plan earlier in the sentence governs ("погодилися
+    обміняти ..., і передати по 6 тисяч тіл"); not one of managing ("вдалося повернути")."""
     for k in range(first - 1, a - 1, -1):
         f = flags[k]
         if f & MODAL:
             return True
         if f & (_TRANSFER | DONE | RESCUE) and not tokens[k].endswith(_NOUN_ENDINGS):
-            return _infinitive(tokens[k]) and any(flags[m] & MODAL for m in range(a, k))
+            if not _infinitive(tokens[k]):
+                return False
+            governors = [flags[m] for m in range(0, k)]
+            if any(tokens[m].startswith(_MANAGED) for m in range(max(0, k - 3), k)):
+                return False
+            return any(g & MODAL for g in governors[a:]) or any(g & AGREE for g in governors)
     for k in range(last, b):
         f = flags[k]
         if f & MODAL:
@@ -398,7 +422,9 @@ def _blocked(
 ) -> bool:
     """Whether the clause [a, b) (flags `cf`) makes the number at [first, last) something other
     than a figure of an exchange that happened."""
-    if cf & (AGREE | FOREIGN) or (cf & MODAL and _modal(tokens, flags, a, b, first, last)):
+    if cf & (AGREE | FOREIGN) or (
+        cf & (MODAL | _TRANSFER) and _modal(tokens, flags, a, b, first, last)
+    ):
         return True
     if cf & AGREEN and _deal(tokens, flags, a, b):
         return True  # "домовленість про обмін 1000 на 1000": the terms of a deal
