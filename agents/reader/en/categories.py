@@ -116,7 +116,7 @@ def decide(
     if sents and sents[0].field == "title":
         headline.add(lead)
     agreed_kinds: set[CategoryName] = set()
-    done_swaps = 0.0  # "the swap was completed", "conducted a large prisoner exchange"
+    done_swaps = 0.0  # "the swap was completed", "carried out another exchange"
     crashes = 0.0
     strike_on_energy = 0
     clean_neg = 0

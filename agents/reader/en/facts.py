@@ -345,7 +345,7 @@ _TOTAL_WORDS = frozenset({"total", "tally", "number", "overall", "figure"})
 
 
 def _total_to(t: Tokens, i0: int) -> bool:
-    """ "bringing the total to 6,057", "taking the tally to 78", "the total number ... at 78"."""
+    """ "raising the total to 4,120", "taking the tally to 62", "the total number ... at 62"."""
     return (
         i0 >= 2
         and t.low[i0 - 1] in ("to", "at", "of")
@@ -361,7 +361,7 @@ def _read_all(
     subsets: list[Mention] = []
     subset_end = -10
     prev: Reading | None = None
-    # "Among the Ukrainians freed were defenders of Mariupol and three civilians": a sentence
+    # "Among those freed were medics and two teenagers": a sentence
     # that opens on "among" lists parts of a figure given before
     among = len(t) > 0 and t.low[0] in ("among", "amongst")
     for m in mentions:
@@ -380,7 +380,7 @@ def _read_all(
             readings.append(r)
             prev = r
         elif prev is not None and _total_to(t, m.i0):
-            # "..., bringing the total to 6,057": the running total of the figure before
+            # "..., raising the total to 4,120": the running total of the figure before
             readings.append(
                 Reading(m, prev.kind, list(prev.sides[:1]), [m.value], prev.mode, prev.pred,
                         prev.np, False, prev.explicit_side, cumulative=True)
@@ -553,7 +553,7 @@ def _kind_near(low: str, pos: int) -> Kind:
 
 def _kinds_stalled(low: str, stall: int, noun: int) -> list[Kind]:
     """The kinds a stall is said of: those named around the stall word and the exchange noun
-    ("postponed the acceptance of the bodies and the exchange of prisoners": both), else the
+    ("put off both the handover of the dead and the prisoner swap": both), else the
     kind nearest the noun."""
     a, b = max(0, min(stall, noun) - 60), max(stall, noun) + 80
     found: list[Kind] = []
@@ -597,7 +597,7 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
     since = None
     dates = find_dates(text, ctx.ref)
     # a stall reported as an event takes the date said with it; when the stall word also
-    # governs the exchange ("Ukraine has paused a planned exchange", "the postponement of the
+    # governs the exchange ("Kyiv has put a planned swap on hold", "the postponement of the
     # exchange") and no date is said, it happened as reported ("exchanges paused" may be a
     # state)
     word = " ".join(sm.group().split())

@@ -378,20 +378,20 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
     and whether it is a perfect ("has returned")."""
     perfect = False
     infinitive = j > 0 and t.low[j - 1] == "to"
-    # "an agreement on the release and exchange of 1,000": a noun takes the mode of the word
+    # "a deal on the return and exchange of 700": a noun takes the mode of the word
     # it depends on, further back
     nominal = _is_nominal(t, j)
     window = 10 if infinitive else 8 if nominal else 4
     if infinitive and j >= 2 and t.low[j - 2] in IMPLICATIVE:
         return "done", perfect  # "managed to bring home 38", "were allowed to return"
     if infinitive and j >= 2 and t.low[j - 2] in ("and", "or", ","):
-        # "agreed to swap all the wounded ... and to return 6,000 bodies": the infinitive
+        # "agreed to free the sick ... and to return 4,000 bodies": the infinitive
         # before it says what governs both
         for x in range(j - 3, max(0, j - 40), -1):
             if t.low[x] == "to" and x + 1 < j - 2 and t.kind[x + 1] == W:
                 return mode_before(t, x + 1)
     if nominal and _for_purpose(t, j):
-        return "plan", perfect  # "carrying 65 prisoners for a planned exchange"
+        return "plan", perfect  # "taking 40 prisoners to the border for a planned swap"
     mode: Mode = "done"
     will = False
     bilateral = False
@@ -508,7 +508,7 @@ def pred_after(t: Tokens, k: int) -> Pred | None:
         cls = pred_class(t, x) if w in _VERBISH else None
         if cls is not None:
             if _for_purpose(t, x):
-                return Pred(cls, x, "plan")  # "65 POWs were on board ... for an exchange"
+                return Pred(cls, x, "plan")  # "40 POWs were brought to the border for a swap"
             before = [t.low[y] for y in range(max(k, x - 3), x)]
             if before[-2:-1] and before[-2] in IMPLICATIVE and before[-1] == "to":
                 return Pred(cls, x, "done")  # "were allowed to come home": they came
@@ -583,7 +583,7 @@ def _sides(
     if dest == "people_ua":
         return ["UA"], True
     if dest in ("UA", "RU"):
-        return [dest], True  # (before "its": "handed over to Ukraine 6,000 of its dead")
+        return [dest], True  # (before "its": "handed over to Kyiv 700 of its dead")
     if np.own:
         # "Russia received 95 of its servicemen", "Russia said 49 of its servicemen had been
         # returned": the subject's own people
@@ -600,7 +600,7 @@ def _sides(
         if pred.cls == "give":
             return [other(agent)], True
         if pred.cls == "return":
-            # "Moscow returned 246 servicemen, with Kyiv receiving the same number": the other
+            # "Moscow got back 120 men, with Kyiv receiving as many": the other
             # side received its own part, so these came back to the subject
             if any(
                 y != pred.idx
@@ -658,7 +658,7 @@ def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other", "frame"] | 
         ):
             return "other"
         if d <= 2 and w == "of" and y > 0 and t.low[y - 1] in ("stage", "phase", "part", "wave"):
-            return "frame"  # "the first stage of the 1,000-for-1,000 exchange"
+            return "frame"  # "the second stage of the 700-for-700 exchange"
     return None
 
 
@@ -763,14 +763,14 @@ def _mode_of_figure(t: Tokens, m: Mention, np: NounPhrase, pred: Pred, ctx: DocC
     noun = t.low[np.event_idx] if np.event_idx is not None else ""
     nxt = t.low[np.event_idx + 1] if np.event_idx is not None and np.event_idx + 1 < len(t) else ""
     if noun in DEAL_NOUNS or nxt in DEAL_NOUNS:
-        return "commit"  # "as part of a 1000-for-1000 deal"
+        return "commit"  # "under a 700-for-700 deal"
     if (
         mode == "done"
         and noun in FORMAT_NOUNS
         and _is_nominal(t, pred.idx)
         and not _done_after(t, pred.idx)
     ):
-        # "a swap in the 1,000-for-1,000 format" names the swap's terms; only a verb says
+        # "a swap in the 700-for-700 format" names the swap's terms; only a verb says
         # that it took place ("exchanged ... in the format", "the swap ... took place")
         mode = "plan"
     if mode == "plan" and ctx.speaks_of_agreement():

@@ -219,7 +219,7 @@ IN_PROGRESS = _words(
 )
 # Before "to" + verb: the act took place ("managed to bring home", "were allowed to return").
 IMPLICATIVE = _words("managed allowed permitted helped succeeded able")
-# A symmetric figure naming one of these is the term of a deal ("a 1000-for-1000 deal").
+# A symmetric figure naming one of these is the term of a deal ("a 700-for-700 deal").
 DEAL_NOUNS = _words(
     "deal agreement agreements accord arrangement framework understanding pact memorandum"
 )

@@ -78,7 +78,7 @@ def _word_number(t: Tokens, i: int) -> tuple[int, int] | None:
     return total + current, j
 
 
-# "handed over 1,245": a particle, not "more than"
+# "handed over 1,180": a particle, not "more than"
 _OVER_PARTICLE = frozenset({"hand", "hands", "handed", "handing", "turned", "turn", "passed"})
 
 

@@ -82,7 +82,7 @@ _MAX_ASIDE = 6
 
 
 def _aside(kinds: list[int], lows: list[str]) -> None:
-    """A short parenthesis without a figure ("a prisoner-of-war (POW) exchange", "Kyiv (the
+    """A short parenthesis without a figure ("a body (remains) handover", "Kyiv (the
     capital)") is an aside: its tokens become neutral punctuation, so that the scans from a
     verb or a figure read through it instead of stopping at the bracket."""
     n = len(lows)

@@ -237,10 +237,10 @@ def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
         if isinstance(f, TotalFact) and f.approximate:
             same = exact.get((f.kind, f.received_by, True), set())
             if any(c != f.count and abs(c - f.count) <= 0.1 * c for c in same):
-                continue  # "более 4,3 тысячи" beside "4 349"
+                continue  # "более 3,2 тысячи" beside "3 214"
         if isinstance(f, ExchangeFact):
             if (f.kind, f.received_by, f.count) in totals:
-                continue  # "78 bodies had been repatriated" beside "taking the total to 78"
+                continue  # "62 bodies have come home" beside "taking the total to 62"
             same = exact.get((f.kind, f.received_by, f.historical), set())
             if f.approximate and any(c != f.count and abs(c - f.count) <= 0.1 * c for c in same):
                 continue

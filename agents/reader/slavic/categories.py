@@ -121,7 +121,7 @@ def score(sentences: list[Sentence]) -> Scores:
         if sf & (MODAL | AGREE) and (cues or sf & XCH):
             sc.nego += w * max(1, len(cues))  # announced, offered or agreed: not a swap yet
             if cues and sf & NUMERIC and not sf & EXOBJ:
-                sc.offers += 1  # with a figure: "готова передать еще 3 тысячи тел"
+                sc.offers += 1  # with a figure: "готовы передать еще 2 тысячи тел"
             if w == 3:
                 sc.title_nego += 1
             continue
@@ -132,7 +132,7 @@ def score(sentences: list[Sentence]) -> Scores:
             if w == 3:
                 sc.title_exchange += 1
                 sc.title_cues.add(c)
-                if sf & DONE and not sf & TALKS:  # "Україна і РФ завершили обмін полоненими"
+                if sf & DONE and not sf & TALKS:  # "сторони провели обмін полоненими"
                     sc.title_done.add(c)
     return sc
 
@@ -161,8 +161,8 @@ def choose(
         primary = "unrelated"
     elif current and not aside:
         named = [KIND_CATEGORY[k] for k in current if KIND_CATEGORY[k] in sc.title_cues]
-        # the headline's exchange first ("мирные жители приехали в Курск" over the swap
-        # they came back in)
+        # the headline's exchange first (civilians home in Bryansk over the swap they came
+        # back in)
         primary = named[0] if named else KIND_CATEGORY[current[0]]
         if set(current) == {"civilians"} and "pow_exchange" in sc.title_cues:
             primary = "pow_exchange"  # civilians freed in a prisoner exchange: its part
@@ -175,7 +175,7 @@ def choose(
     elif promised or sc.title_nego:
         primary = "negotiation"
     elif sc.offers and not (background or totals) and not aside:
-        primary = "negotiation"  # "Москва готова передать еще 3 тысячи тел": an offer
+        primary = "negotiation"  # "готовы передать еще 2 тысячи тел": an offer
     elif (background or totals) and not aside:
         primary = KIND_CATEGORY[(background or totals)[0]]
     elif ex and max(ex.values()) >= 2:

@@ -216,7 +216,7 @@ _AUX = frozenset(["був", "була", "було", "були", "был", "бы�
 
 
 def _stalls_something_else(toks: list[str], fl: list[int], a: int, b: int) -> bool:
-    """ "припинити маніпуляції": every stall word of the clause stops something named right
+    """A stall word that stops something else named right after it ("припинити обстріли"):
     after it that is no exchange."""
     stalls = [m for m in range(a, b) if fl[m] & SUSP]
     for m in stalls:
@@ -264,7 +264,7 @@ def halts(s: Sentence) -> list[Halt]:
         for m in range(a, b):
             cf |= fl[m]
         if not cf & (SUSP | RESUME) and b < n and toks[b] == ",":
-            # "обмін полоненими, запланований на вихідні, був перенесений": the stall word
+            # "обмін, призначений на суботу, було відкладено": the stall word
             # right after an aside between commas
             close = next(
                 (m for m in range(b + 1, min(n, b + _ASIDE_REACH)) if toks[m] in BOUNDARY), n
@@ -304,14 +304,14 @@ class Promise:
 
 
 def commitment(s: Sentence) -> Promise | None:
-    """A bilateral agreement on an exchange: "делегації погодилися передати по 6 тисяч тіл"."""
+    """A bilateral agreement on an exchange: "сторони погодилися передати по 4 тисячі тіл"."""
     sf = s.sflags
     # "домовленість про обмін", "договоренность, что Россия передаст": a deal and its terms
     deal = sf & AGREEN and any(
         f & AGREEN and _TERMS.search(" ".join(s.tokens[k + 1 : k + 3]))
         for k, f in enumerate(s.flags[:-1])
     )
-    # "проводять обмін за формулою «1000 на 1000»", "обміняються 500 на 500": a symmetric
+    # "проводять обмін за формулою «700 на 700»", "обміняються 300 на 300": a symmetric
     # exchange under way or ahead is the term of the sides' deal
     underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & (DONE | OFFER))
     if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):

@@ -291,7 +291,7 @@ def _recipient(tokens: list[str], flags: list[int], a: int, b: int, persp: Side)
             sides.add(cap)
             continue
         if flags[k] & SRC and _occupied(tokens, k + 1):
-            sides.add("UA")  # "з тимчасово окупованої Херсонщини": back to Ukraine
+            sides.add("UA")  # "з тимчасово окупованого Бердянська": back to Ukraine
             continue
         r = party_role(tokens, flags, k)
         if r is not None and r[1] in ("dat", "dir"):
@@ -389,7 +389,7 @@ def _infinitive(tok: str) -> bool:
 def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last: int) -> bool:
     """Whether the verb governing the number is a plan, offer or future ("готова передати"),
     or an infinitive that a deal or a plan earlier in the sentence governs ("погодилися
-    обміняти ..., і передати по 6 тисяч тіл"); not one of managing ("вдалося повернути")."""
+    звільнити ..., і передати по 4 тисячі тіл"); not one of managing ("вдалося повернути")."""
     for k in range(first - 1, a - 1, -1):
         f = flags[k]
         if f & MODAL:
@@ -442,7 +442,7 @@ def _blocked(
     if pf & CAS and not any(
         flags[k] & _TRANSFER and not (k + 1 < pb and flags[k + 1] & CAS) for k in range(pa, pb)
     ):
-        return True  # (also "двоє отримали поранення": received injuries, no return)
+        return True  # (also "троє отримали травми": received injuries, no return)
     if not pf & (OUTSIDE | SUBSET | SRC):
         return False
     for k in range(pa, pb):
@@ -502,7 +502,7 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
         return []
     nums = _same_as(tokens, find_numbers(tokens, flags), carry)
     if nums and nums[0].first == 0 and _CAPTION.match(s.text) and not flags[1] & PEOPLE:
-        nums = nums[1:]  # "2 Обійми з побратимами після повернення": a gallery's numbering
+        nums = nums[1:]  # "3 Зустріч із рідними після звільнення": a gallery's numbering
     if not nums:
         return []
     pairs = formulas(s, nums)
@@ -518,7 +518,7 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
             if x.value != y.value or _blocked(tokens, flags, a, b, cf, x.first, y.last):
                 continue
             if cf & ONGOING and not cf & DONE:
-                continue  # "проводять обмін за формулою 1000 на 1000": the deal under way
+                continue  # "проводять обмін за формулою 700 на 700": the deal under way
             if any(t in _ALL for t in tokens) or not sf & (XCH | DONE | RET):
                 continue
             kind = _kind_of_sentence(_before_subset(flags))
@@ -594,8 +594,8 @@ def _one(
 
 
 def _total_of(s: Sentence, first: int) -> bool:
-    """Whether a total word stands right before the number ("в общей сложности 168",
-    "загалом 300", "всего 4800"): the total is said of it, not of the sentence's other
+    """Whether a total word stands right before the number ("в общей сложности 240",
+    "загалом 300", "всего 3900"): the total is said of it, not of the sentence's other
     figures."""
     return any(s.flags[k] & TOTAL for k in range(max(0, first - 3), first))
 

@@ -238,8 +238,8 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
         for c in counts:
             # No single swap of this war was this large: such a figure is a running total.
             big = c.count > MAX_SINGLE_EXCHANGE[c.kind]
-            # a total word before one figure is said of it only ("обе стороны вернули по 84
-            # пленных, в общей сложности 168 человек")
+            # a total word before one figure is said of it only ("стороны освободили по 120
+            # человек, в общей сложности 240")
             is_total = (c.own_total if local and total else total) or big
             occurred = date.value if date else None
             if occurred is None and not hist and not is_total and line is not None:
@@ -297,7 +297,7 @@ _ACT = DONE | RET | XCH | GET | GIVE
 
 
 def _the_day_before(s: Sentence) -> bool:
-    """ "Накануне состоялся обмен": the adverb (not "накануне Пасхи", the eve of a day)."""
+    """ "Накануне прошел обмен": the adverb (not "накануне Рождества", the eve of a day)."""
     toks, fl = s.tokens, s.flags
     return any(
         t in _DAY_BEFORE and k + 1 < len(toks) and (toks[k + 1] == "," or fl[k + 1] & _ACT)
@@ -306,7 +306,7 @@ def _the_day_before(s: Sentence) -> bool:
 
 
 def _day_before(found: list[Found]) -> list[Found]:
-    """ "Накануне состоялся обмен «200 на 200»" beside a swap the item reports as its news:
+    """ "Накануне прошел обмен «90 на 90»" beside a swap the item reports as its news:
     the swap of the day before that one is background."""
     news = {
         (f.count.kind, id(f.sentence))
@@ -369,7 +369,7 @@ def _resolve_parts(found: list[Found]) -> list[Found]:
         if matches and len(parts) > 1:
             if all(g.count.kind == matches[0].count.kind for g in parts):
                 # a split by front sector or by place: the whole is the figure, and a headline
-                # or a line that names one part ("тіла чотирьох ... з Луганського напрямку")
+                # or a line that names one part ("тіла шістьох ... з Куп'янського напрямку")
                 # names a part
                 sectors.update((g.count.kind, g.count.count) for g in parts)
                 continue
