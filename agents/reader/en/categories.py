@@ -35,6 +35,11 @@ _DONE_SWAP = re.compile(
     r"|\b(?:completed|concluded|carried out|conducted|held)\b[\w ,'’-]{0,40}?"
     r"\b(?:exchange|swap|repatriation)\b"
 )
+# "No casualties were reported": harm denied is no harm.
+_NO_HARM = re.compile(
+    r"\b(?:no (?:casualties|injuries|deaths|fatalities|one was (?:hurt|injured|killed))"
+    r"|without (?:casualties|injuries)|nobody was (?:hurt|injured|killed))\b"
+)
 # A military aircraft brought down.
 _CRASH = re.compile(
     r"\b(?:plane|aircraft|jet|helicopter|il-76|ilyushin\S*)\b[\w ,'’-]{0,60}?"
@@ -147,7 +152,8 @@ def decide(
                     agreed_kinds.add(cat)
         if "atts" in g:
             score["attack"] += w
-        if "cas" in g and not exch_talk:
+        no_harm = "cas" in g and _NO_HARM.search(s.text.lower()) is not None
+        if "cas" in g and not exch_talk and not no_harm:
             score["attack"] += 0.4 * w
         if "inf" in g:
             score["infrastructure"] += w * min(2, mk.counts["inf"])
@@ -172,7 +178,7 @@ def decide(
             clean_neg += "neg" in g
             if not g & {"neg", "modal"}:  # "must halt attacks on civilians": a demand
                 clean_atts += "atts" in g
-                clean_cas += "cas" in g
+                clean_cas += "cas" in g and not no_harm
                 clean_inf += mk.counts.get("inf", 0)
                 strike_on_energy += "atts" in g and "inf" in g
     current: set[CategoryName] = set()

@@ -37,7 +37,8 @@ for _group, _words in {
     "commit": "agreed agree agrees agreement agreements deal committed commitment commitments",
     "negw": "dialogue offered offer offers memorandum accord accords diplomatic proposal proposals"
     " list lists",
-    "modal": "could might would must should",
+    "modal": "could might would must should preparing prepares planned planning plans expected"
+    " expects intends scheduled upcoming next",
     "cas": "killed killing wounded dead died death deaths",
     "ua": "kyiv kiev donetsk donbas donbass luhansk kharkiv kherson mariupol bakhmut pokrovsk"
     " odesa odessa sumy kursk belgorod bryansk russo-ukrainian",
