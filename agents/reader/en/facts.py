@@ -65,7 +65,7 @@ _CUMULATIVE = lower_pattern(
     r"|total number|since the (?:start|beginning|outbreak|launch|onset)"
     r"(?! of (?:the|this) (?:month|week))|since (?:the )?(?:full-scale|large-scale|russian)"
     r" (?:invasion|war|aggression)|since (?:february |feb\.? )?(?:24,? )?2022|since 2014"
-    r"|as of)"
+    r"|since the (?:[\w-]+ ){0,2}(?:agreement|agreements|deal|talks|round)|as of)"
     r"|(?P<near>so far|to date|in total|altogether|all told|overall|over the same period"
     r"|in the same period|during the same period|in all(?! (?:regions|areas"
     r"|directions|sectors|cases))|cumulative(?:ly)?|so far this year"
@@ -100,6 +100,8 @@ _HISTORICAL_KEYS = (
     "in the past", "last ", "another", "an earlier", "summer", "spring", "autumn", "fall",
     "winter", "several rounds", "past months",
 )  # fmt: skip
+# "a day after the first 200 came back": the figure of the clause the lag opens is earlier
+_LAG = lower_pattern(r"\b(?:a|one|two|three|\d+) (?:day|days|week|weeks) after\b")
 
 
 def _since_of(cue_text: str, ref_year: int | None) -> str | None:
@@ -182,6 +184,11 @@ def _apply_cues(
             else _nearest(mentions, cm.start(), cm.end(), forward=cm.lastgroup == "fwd")
         )
         owners.setdefault(i, []).append(("cum", cm.group()))
+    for lag in _LAG.finditer(low) if " after" in low else ():
+        nxt = next((i for i, m in enumerate(mentions) if m.start >= lag.end()), None)
+        gap = low[lag.end() : mentions[nxt].start] if nxt is not None else ","
+        if nxt is not None and "," not in gap and len(gap) <= 30:
+            owners.setdefault(nxt, []).append(("hist", None))
     for hm in historical:
         i = (
             everyone
