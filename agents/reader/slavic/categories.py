@@ -68,6 +68,11 @@ class Scores:
     title_done: set[CategoryName] = field(default_factory=set)
 
 
+# "постраждалих немає", "обошлось без жертв": harm denied is no harm
+_NO_HARM = re.compile(
+    r"(?:постраждал|пострадавш|загибл|погибш|жертв)\w* (?:немає|нема|нет)"
+    r"|без (?:постраждал|пострадавш|жертв|загибл|погибш)"
+)
 _FORMULA = re.compile(r"\d+\W{0,2} на \W{0,2}\d+")
 
 
@@ -96,8 +101,9 @@ def score(sentences: list[Sentence]) -> Scores:
         w = 3 if s.field == "title" else 1
         sf = s.sflags
         if sf & _CUES:
+            no_harm = bool(sf & CAS) and _NO_HARM.search(s.low) is not None
             for f in [f for f in s.flags if f & _CUES]:  # most tokens carry no cue
-                if f & CAS:
+                if f & CAS and not no_harm:
                     sc.harm += w
                 if f & ATTACK:
                     sc.attack += w

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from agents.reader.shared.agreements import resolve_agreement
 from agents.reader.slavic.dates import find_date, find_since
-from agents.reader.slavic.figures import BOUNDARY, formulas
+from agents.reader.slavic.figures import BOUNDARY, NOUN_ENDINGS, formulas
 from agents.reader.slavic.lexicon import (
     AGREE,
     AGREEN,
@@ -22,6 +22,9 @@ from agents.reader.slavic.lexicon import (
     DIR,
     DONE,
     EXOBJ,
+    GET,
+    GIVE,
+    LIST,
     MIL,
     MODAL,
     OFFER,
@@ -290,6 +293,28 @@ def halts(s: Sentence) -> list[Halt]:
     return out
 
 
+def _term_of(s: Sentence, first: int, agreed: list[int]) -> bool:
+    """Whether the number at `first` is what the deal (or the plan) of the sentence says:
+    it follows the agreeing word with no verb of a done return between ("домовилися обміняти
+    по 500"), not a figure the sentence reports as done ("після того, як домовилися, Україна
+    отримала 7 тисяч тіл") or names on a list ("список із 500 прізвищ")."""
+    toks, fl = s.tokens, s.flags
+    if any(fl[k] & LIST for k in range(max(0, first - 3), first)):
+        return False
+    before = [k for k in agreed if k < first]
+    if not before:
+        return False
+    for k in range(before[-1] + 1, first):
+        verb = not toks[k].endswith(NOUN_ENDINGS) and not _infinitive(toks[k])
+        if fl[k] & (GIVE | GET | RET | DONE) and not fl[k] & MODAL and verb:
+            return False
+    return True
+
+
+def _infinitive(tok: str) -> bool:
+    return tok.endswith(("ти", "ть", "тися", "ться", "тись"))
+
+
 _TERMS = re.compile(r"^(?:про|о|об|, що|, что|що|что)\b")
 
 
@@ -314,6 +339,7 @@ def commitment(s: Sentence) -> Promise | None:
     # "проводять обмін за формулою «700 на 700»", "обміняються 300 на 300": a symmetric
     # exchange under way or ahead is the term of the sides' deal
     underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & (DONE | OFFER))
+    agreed = [k for k, f in enumerate(s.flags) if f & (AGREE | AGREEN | MODAL | ONGOING)]
     if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):
         return None
     cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]
@@ -330,7 +356,7 @@ def commitment(s: Sentence) -> Promise | None:
     else:
         for num in nums:
             nxt = s.flags[num.last : num.last + 4]
-            if any(f & PEOPLE for f in nxt):
+            if any(f & PEOPLE for f in nxt) and _term_of(s, num.first, agreed):
                 count, approx = num.value, num.approx
                 per_side = per_side or (num.first > 0 and s.tokens[num.first - 1] == "по")
                 break

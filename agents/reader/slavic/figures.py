@@ -219,6 +219,8 @@ def _kind(ph: _Phrase, pre_rem: bool, cf: int, sf: int, carry: Carry) -> Kind:
     if sf & REM:
         return "remains"
     if k & PERS and not k & MIL and sf & CIV and not sf & (MIL | POW | CAPT):
+        if carry.kind == "pows":
+            return "pows"  # "повернулися 212 українців, серед них 12 цивільних" in a swap
         return "civilians"
     if carry.kind == "remains" and not sf & (CAPT | POW):
         return "remains"
@@ -344,7 +346,7 @@ def _receiver(
 
 
 # Nouns of the action ("обмін", "повернення", "передача") govern nothing: the verb does.
-_NOUN_ENDINGS = (
+NOUN_ENDINGS = (
     "мін",
     "мен",
     "міну",
@@ -378,6 +380,8 @@ _NOUN_ENDINGS = (
 )
 
 
+# "перших 200", "других 300", "ещё 150": an adjective with its noun left out
+_ELIDED = ("ших", "гих", "ще", "еще", "ещё", "их")
 # "вдалося повернути", "удалось освободить", "змогли повернути": the act took place
 _MANAGED = ("вдал", "удал", "змогл", "смогл", "зумі", "сумел")
 
@@ -394,7 +398,7 @@ def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last
         f = flags[k]
         if f & MODAL:
             return True
-        if f & (_TRANSFER | DONE | RESCUE) and not tokens[k].endswith(_NOUN_ENDINGS):
+        if f & (_TRANSFER | DONE | RESCUE) and not tokens[k].endswith(NOUN_ENDINGS):
             if not _infinitive(tokens[k]):
                 return False
             governors = [flags[m] for m in range(0, k)]
@@ -405,7 +409,7 @@ def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last
         f = flags[k]
         if f & MODAL:
             return True
-        if f & (_TRANSFER | DONE) and not tokens[k].endswith(_NOUN_ENDINGS):
+        if f & (_TRANSFER | DONE) and not tokens[k].endswith(NOUN_ENDINGS):
             return False
     return False
 
@@ -557,8 +561,15 @@ def _one(
     party = _elided_party(tokens, flags, num.first)
     elliptic = party is not None
     amount = _amount(tokens, flags, a, num.first)
+    # "повернули перших 200": the noun is left out after an adjective; the paragraph's
+    elided = (
+        num.first > 0
+        and tokens[num.first - 1].endswith(_ELIDED)
+        and carry.kind is not None
+        and bool(sf & (RET | XCH))
+    )
     if not ph.kinds and not pre_rem:
-        if ((same or elliptic) and before) or amount or (ph.partitive and carry.kind):
+        if ((same or elliptic) and before) or amount or (ph.partitive and carry.kind) or elided:
             pass
         elif not ((ph.captive or cf & CAPT) and ph.noun):
             return []
@@ -568,7 +579,7 @@ def _one(
         kind = before[-1].kind
     elif amount and not ph.kinds and not pre_rem:
         kind = _kind_of_sentence(_union(flags, a, b) or sf)
-    elif ph.partitive and not ph.kinds and not pre_rem and carry.kind:
+    elif (ph.partitive or elided) and not ph.kinds and not pre_rem and carry.kind:
         kind = carry.kind
     else:
         kind = _kind(ph, pre_rem, cf, sf, carry)
@@ -583,8 +594,11 @@ def _one(
         recv = _receiver(s, num, ph, a, b, cf, persp, carry)
         if recv is None and listing:
             recv = carry.receiver
-    if (each and (sf & XCH or not _EACH.isdisjoint(tokens))) or (
-        sf & XCH and _EACH_SIDE.search(s.low)
+    each_after = sf & XCH and any(t in _EACH for t in tokens[num.last : num.last + 3])
+    if (
+        (each and (sf & XCH or not _EACH.isdisjoint(tokens)))
+        or each_after
+        or (sf & XCH and _EACH_SIDE.search(s.low))
     ):
         return [
             Count(kind, "UA", num.value, num.approx, own_total=_total_of(s, num.first)),

@@ -18,7 +18,8 @@ register([*WORD_VALUE], NUMW)
 # Singular forms of "thousand" count one thousand on their own ("передали тисячу тіл");
 # the plural forms ("тисячі полонених", "тысячи людей") are vague unless a number precedes.
 _ONE_THOUSAND = frozenset(["тисяча", "тисячу", "тисячею", "тысяча", "тысячу", "тысячей"])
-_GEN_THOUSAND = frozenset(["тисячі", "тысячи"])  # also genitive singular: "тела тысячи"
+# also genitive or dative singular: "тела тысячи", "по тисячі полонених"
+_GEN_THOUSAND = frozenset(["тисячі", "тысячи", "тысяче"])
 _REMAINS_BEFORE = frozenset(["тіла", "тіл", "тела", "тел", "останки", "останків"])
 
 
@@ -101,7 +102,7 @@ def find_numbers(tokens: list[str], flags: list[int]) -> list[Num]:
                 j += 1
             value = float(total)
         elif tok in _ONE_THOUSAND or (
-            tok in _GEN_THOUSAND and i > 0 and tokens[i - 1] in _REMAINS_BEFORE
+            tok in _GEN_THOUSAND and i > 0 and tokens[i - 1] in (*_REMAINS_BEFORE, "по")
         ):
             value, j = 1000.0, i + 1
             while j < n and tokens[j] in WORD_VALUE:  # "тисяча двісті"

@@ -508,15 +508,20 @@ def _events(
         if p is None:
             continue
         para = [x for x in sents if x.para == s.para]
-        slug = agreement(s.low, s.tokens, s.flags, p.kind, p.count, ref, p.categories) or agreement(
-            " ".join(x.low for x in para),
-            [t for x in para for t in x.tokens],
-            [f for x in para for f in x.flags],
-            p.kind,
-            p.count,
-            ref,
-            p.categories,
-        )
+        slug = None
+        # the sentence, else its paragraph, else the whole item names the venue
+        for scope in ([s], para, sents):
+            slug = agreement(
+                " ".join(x.low for x in scope),
+                [t for x in scope for t in x.tokens],
+                [f for x in scope for f in x.flags],
+                p.kind,
+                p.count,
+                ref,
+                p.categories,
+            )
+            if slug:
+                break
         (underway if p.underway else promised).append(p.kind)
         meds = mediators(sents) if meds is None else meds
         out.append(
