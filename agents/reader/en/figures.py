@@ -636,6 +636,22 @@ def _sides(
 # ------------------------------------------------------------------------------ one figure
 
 
+_HARM_VERBS = frozenset(
+    [
+        "kills",
+        "killed",
+        "killing",
+        "wounds",
+        "wounded",
+        "wounding",
+        "injures",
+        "injured",
+        "injuring",
+        "hurt",
+    ]
+)
+
+
 def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other", "frame"] | None:
     """Subsets ("including 12 children"), lists, requests, negated figures ("not 33"), parts
     of a frame ("the first stage of the 1,000-for-1,000 exchange")."""
@@ -651,6 +667,8 @@ def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other", "frame"] | 
             return "subset"  # "including 12 children", "among those freed were eight"
         if d <= 2 and (w in LISTS or w in REQUESTS):
             return "other"
+        if d == 0 and w in _HARM_VERBS:
+            return "other"  # "shelling kills 5 in Kherson": casualties
         if (
             d <= 1
             and w in ("not", "no", "never")
