@@ -57,7 +57,9 @@ ReducedDate = Annotated[
 
 # strict: "100", 100.0 and true are not counts (pydantic's lax mode would take them).
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# Longest id of an item or event.
+MAX_ID = 200
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID)]
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")]

@@ -18,12 +18,14 @@ Invalid input raises `schemas.codec.Rejected` before anything is sent.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
 from pydantic import BaseModel
 
 from schemas import codec
@@ -35,6 +37,8 @@ from streams.settings import Settings
 from streams.topics import DYAD, TopicNames
 
 Stream = Literal["news", "events"]
+# Resolves when the broker has acknowledged the record (acks=all).
+Delivery = asyncio.Future[RecordMetadata]
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,24 @@ class Producer:
     ) -> None:
         await self.stop()
 
-    async def _send(self, topic: str, model: NewsItem | AnyEvent) -> None:
+    async def _send(self, topic: str, model: NewsItem | AnyEvent) -> Delivery:
+        return await self.send_record(topic, message_key(model), dumps(model))
+
+    async def send_record(self, topic: str, key: bytes, value: bytes | None) -> Delivery:
+        """Queue one record as it is (no validation: for the service's own topics); await the
+        returned future for the broker's acknowledgement."""
         if self._producer is None:
             raise RuntimeError("Producer is not started; use 'async with Producer()'")
-        await self._producer.send(topic, dumps(model), key=message_key(model))
+        delivery: Delivery = await self._producer.send(topic, value, key=key)
+        return delivery
 
-    async def send_news(self, item: NewsItem | dict[str, Any]) -> None:
-        await self._send(self.topics.news_items, validate_news(item))
+    async def send_news(self, item: NewsItem | dict[str, Any]) -> Delivery:
+        """Validate and queue a news item; await the returned future for the acknowledgement."""
+        return await self._send(self.topics.news_items, validate_news(item))
 
-    async def send_event(self, event: BaseModel | dict[str, Any]) -> None:
-        await self._send(self.topics.exchange_events, validate_event(event))
+    async def send_event(self, event: BaseModel | dict[str, Any]) -> Delivery:
+        """Validate and queue an event; await the returned future for the acknowledgement."""
+        return await self._send(self.topics.exchange_events, validate_event(event))
 
     async def send_models(self, models: Iterable[NewsItem | AnyEvent]) -> int:
         """Send already-validated models; returns how many were sent."""

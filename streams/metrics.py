@@ -66,6 +66,58 @@ AGENT_PROGRESS = Gauge(
     namespace=NS,
 )
 
+# The feed poller (`exchange-watch feeds`); `feed` is the feed's source name.
+FEED_FETCHES = Counter(
+    "feed_fetches",
+    "Feed polls, by feed and result (ok, not_modified, error).",
+    ["feed", "result"],
+    namespace=NS,
+)
+FEED_FETCH_ERRORS = Counter(
+    "feed_fetch_errors",
+    "Failed feed polls, by feed and reason (timeout, connect, http_503, too_large, redirects, "
+    "not_feed, malformed, encoding, kafka, ...).",
+    ["feed", "reason"],
+    namespace=NS,
+)
+FEED_ENTRIES_SEEN = Counter(
+    "feed_entries_seen",
+    "Entries read from fetched feed documents, by feed.",
+    ["feed"],
+    namespace=NS,
+)
+FEED_ENTRIES_PRODUCED = Counter(
+    "feed_entries_produced",
+    "Entries produced into news.items (acknowledged by the broker), by feed.",
+    ["feed"],
+    namespace=NS,
+)
+FEED_ENTRIES_KNOWN = Counter(
+    "feed_entries_known",
+    "Entries skipped because they were produced or rejected before, by feed.",
+    ["feed"],
+    namespace=NS,
+)
+FEED_ENTRIES_REJECTED = Counter(
+    "feed_entries_rejected",
+    "Entries that failed NewsItem validation and were not produced, by feed and reason.",
+    ["feed", "reason"],
+    namespace=NS,
+)
+FEED_ARTICLES = Counter(
+    "feed_articles",
+    "Article pages fetched for teaser entries, by feed and result (extracted, no_text, or the "
+    "fetch error's reason; the teaser is produced when there is no article text).",
+    ["feed", "result"],
+    namespace=NS,
+)
+FEED_LAST_SUCCESS = Gauge(
+    "feed_last_success_timestamp_seconds",
+    "Wall-clock time of the last successful poll (ok or not modified), by feed.",
+    ["feed"],
+    namespace=NS,
+)
+
 
 class EngineCollector(Collector):
     """State gauges read from the engine's views at scrape time, so they never drift from the

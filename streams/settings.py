@@ -42,6 +42,10 @@ class Settings(BaseModel):
     sasl_password: SecretStr | None = None
     tls_ca_file: Path | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # The feed poller (`exchange-watch feeds`): its feeds file, and the port of its /metrics
+    # (on web_host; 0: not served).
+    feeds_file: Path = Path("deploy/feeds.toml")
+    feeds_metrics_port: int = Field(default=6067, ge=0, le=65535)
 
     @field_validator("broker")
     @classmethod

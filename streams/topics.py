@@ -12,6 +12,8 @@ DEADLETTER = "deadletter"
 # Internal: clock ticks for the stall rules, keyed like exchange.events so that the
 # worker owning a dyad's tables receives them (tables can only change inside a stream).
 TICKS = "exwatch.ticks"
+# The feed poller's memory: ids of the entries it produced or rejected (compacted).
+FEEDS_SEEN = "feeds.seen"
 
 DYAD = "RU-UA"
 
@@ -24,6 +26,7 @@ class TopicNames:
     alerts: str
     deadletter: str
     ticks: str
+    feeds_seen: str
 
     @classmethod
     def with_prefix(cls, prefix: str = "") -> TopicNames:
@@ -34,4 +37,5 @@ class TopicNames:
             alerts=prefix + ALERTS,
             deadletter=prefix + DEADLETTER,
             ticks=prefix + TICKS,
+            feeds_seen=prefix + FEEDS_SEEN,
         )
