@@ -160,6 +160,83 @@ def produce_events(ctx: click.Context, file: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--config",
+    "feeds_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The feeds file (EXWATCH_FEEDS_FILE; default deploy/feeds.toml).",
+)
+@click.option("--once", is_flag=True, help="Poll every feed once, report, and exit.")
+@click.option(
+    "--metrics-port",
+    "feeds_metrics_port",
+    type=int,
+    help="Port of /metrics on EXWATCH_WEB_HOST (EXWATCH_FEEDS_METRICS_PORT; 0: off).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --once: one JSON object per feed.")
+@click.option("--loglevel", type=click.Choice(["debug", "info", "warning", "error"]))
+@click.pass_context
+def feeds(ctx: click.Context, once: bool, as_json: bool, **options: Any) -> None:
+    """Poll RSS and Atom feeds and produce their new entries into news.items."""
+    import logging
+    import signal
+
+    from streams.feeds.config import FeedsConfigError, load_feeds
+    from streams.feeds.poller import run_feeds
+    from streams.feeds.seen import SeenTopicError
+
+    ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
+    settings = _settings(ctx)
+    try:
+        config = load_feeds(settings.feeds_file)
+    except FeedsConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("aiokafka", "httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+    if once:
+        try:
+            reports = _kafka(lambda: asyncio.run(run_feeds(settings, config, once=True)), settings)
+        except SeenTopicError as exc:
+            raise click.ClickException(str(exc)) from None
+        json_out = _wants_json(as_json, sys.stdout)
+        for report in reports:
+            click.echo(dumps(report.to_dict()).decode() if json_out else report.line())
+        failed = [r for r in reports if r.result == "error"]
+        rejected = sum(r.rejected for r in reports)
+        click.echo(
+            f"feeds {len(reports)}: ok {sum(r.result == 'ok' for r in reports)}, "
+            f"not modified {sum(r.result == 'not_modified' for r in reports)}, "
+            f"failed {len(failed)}; entries seen {sum(r.seen for r in reports)}, "
+            f"produced {sum(r.produced for r in reports)}, known {sum(r.known for r in reports)}, "
+            f"rejected {rejected}",
+            err=True,
+        )
+        if failed or rejected:
+            sys.exit(1)
+        return
+
+    async def forever() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_feeds(settings, config, once=False, stop=stop)
+
+    if settings.feeds_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.feeds_metrics_port, addr=settings.web_host)
+    try:
+        _kafka(lambda: asyncio.run(forever()), settings)
+    except SeenTopicError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
 @click.option("--follow", is_flag=True, help="Keep reading new alerts.")
 @click.option("--json", "as_json", is_flag=True, help="One Alert JSON object per line.")
 @click.option("--all", "show_all", is_flag=True, help="Every state change, not only firing ones.")
