@@ -339,9 +339,9 @@ def commitment(s: Sentence) -> Promise | None:
     # "проводять обмін за формулою «700 на 700»", "обміняються 300 на 300": a symmetric
     # exchange under way or ahead is the term of the sides' deal
     underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & (DONE | OFFER))
-    agreed = [k for k, f in enumerate(s.flags) if f & (AGREE | AGREEN | MODAL | ONGOING)]
     if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):
         return None
+    agreed = [k for k, f in enumerate(s.flags) if f & (AGREE | AGREEN | MODAL | ONGOING)]
     cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]
     nums = find_numbers(s.tokens, s.flags)
     count: int | None = None

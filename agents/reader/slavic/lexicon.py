@@ -71,6 +71,7 @@ AGREEN = 1 << 60  # an agreement as a noun: домовленість, догов
 VOICE_UA = 1 << 58  # words a Ukrainian outlet uses: окупанти, окупований, рашисти
 VOICE_RU = 1 << 59  # words a Russian state outlet uses: боевики, СВО, киевский режим
 OFFER = 1 << 61  # an offer or a wish, one side's: готова, пропонує, предложил, хоче
+CONDUCT = 1 << 62  # conducting or continuing: проводять, триває, продолжается
 NUMERIC = DIGIT | NUMW | THOUS
 
 PEOPLE = REM | DEAD | POW | MIL | PERS | CIV
@@ -165,6 +166,7 @@ _exact(
     MODAL,
 )
 _prefix("готов пропону запропон предлаг предлож хоче хочуть хочет хотят обіця обещ", OFFER)
+_prefix("провод трива продовж продолж відбува происход проход", CONDUCT)
 _prefix(
     "готов готуют готує готовит планує плануют планиру пропону запропон предлаг предлож "
     "хоче хочуть хочет хотят намір намер обіця обещ сподіва надеет очіку ожида розраховує "

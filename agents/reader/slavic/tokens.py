@@ -19,6 +19,7 @@ from operator import or_
 
 from agents.reader.shared.sentences import MAX_SENTENCE, FieldName
 from agents.reader.slavic.lexicon import (
+    CONDUCT,
     DONE,
     GET,
     GIVE,
@@ -164,14 +165,13 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
 # The verbs whose tense and aspect the dictionaries are asked for: those of the act, and of
 # conducting or continuing it ("проводять обмін", "обмін триває", "продолжается").
 _ACTS = RET | GIVE | GET | XCH | DONE | RESCUE
-_CONDUCT = ("провод", "трива", "продовж", "продолж", "відбува", "происход", "проход")
 
 
 def _verb_flags(toks: list[str], flags: list[int], lang: str) -> None:
     """A future of a verb of the act is a plan (MODAL: "передасть", "обменяются"); a present
     of an imperfective one is under way (ONGOING: "проводять обмін")."""
     for k, f in enumerate(flags):
-        if (f & _ACTS or toks[k].startswith(_CONDUCT)) and toks[k][0].isalpha():
+        if f & (_ACTS | CONDUCT) and toks[k][0].isalpha():
             time = verb_time(toks[k], lang)
             if time == FUTURE:
                 flags[k] = f | MODAL
