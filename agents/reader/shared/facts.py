@@ -137,6 +137,8 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
 
 
 def _merge_uncounted(facts: list[AnyFact]) -> list[AnyFact]:
+    if not any(isinstance(f, CommitmentFact) and f.count is None for f in facts):
+        return facts
     counted = {
         (f.kind, f.agreement): i
         for i, f in enumerate(facts)
@@ -222,16 +224,23 @@ def _drop_fulfilled(facts: list[AnyFact]) -> list[AnyFact]:
 
 def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
     exact: dict[tuple[Kind, Party | None, bool], set[int]] = {}
-    for f in facts:
-        if isinstance(f, ExchangeFact) and not f.approximate:
-            exact.setdefault((f.kind, f.received_by, f.historical), set()).add(f.count)
-        if isinstance(f, TotalFact) and not f.approximate:
-            exact.setdefault((f.kind, f.received_by, True), set()).add(f.count)
     directed: dict[tuple[Kind, bool], set[int]] = {}
+    totals: set[tuple[Kind, Party | None, int]] = set()
+    doubtful = False  # anything that may restate another: rounded, combined, or a total
     for f in facts:
-        if isinstance(f, ExchangeFact) and f.received_by is not None:
-            directed.setdefault((f.kind, f.historical), set()).add(f.count)
-    totals = {(f.kind, f.received_by, f.count) for f in facts if isinstance(f, TotalFact)}
+        if isinstance(f, ExchangeFact):
+            doubtful = doubtful or f.approximate or f.received_by is None
+            if f.received_by is not None:
+                directed.setdefault((f.kind, f.historical), set()).add(f.count)
+            if not f.approximate:
+                exact.setdefault((f.kind, f.received_by, f.historical), set()).add(f.count)
+        elif isinstance(f, TotalFact):
+            doubtful = True
+            totals.add((f.kind, f.received_by, f.count))
+            if not f.approximate:
+                exact.setdefault((f.kind, f.received_by, True), set()).add(f.count)
+    if not doubtful:
+        return facts
     out: list[AnyFact] = []
     for f in facts:
         if isinstance(f, TotalFact) and f.approximate:

@@ -401,10 +401,11 @@ def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last
         if f & (_TRANSFER | DONE | RESCUE) and not tokens[k].endswith(NOUN_ENDINGS):
             if not _infinitive(tokens[k]):
                 return False
-            governors = [flags[m] for m in range(0, k)]
             if any(tokens[m].startswith(_MANAGED) for m in range(max(0, k - 3), k)):
                 return False
-            return any(g & MODAL for g in governors[a:]) or any(g & AGREE for g in governors)
+            return any(flags[m] & MODAL for m in range(a, k)) or any(
+                flags[m] & AGREE for m in range(k)
+            )
     for k in range(last, b):
         f = flags[k]
         if f & MODAL:
@@ -611,7 +612,9 @@ def _total_of(s: Sentence, first: int) -> bool:
     """Whether a total word stands right before the number ("в общей сложности 240",
     "загалом 300", "всего 3900"): the total is said of it, not of the sentence's other
     figures."""
-    return any(s.flags[k] & TOTAL for k in range(max(0, first - 3), first))
+    return bool(s.sflags & TOTAL) and any(
+        s.flags[k] & TOTAL for k in range(max(0, first - 3), first)
+    )
 
 
 def _before_subset(flags: list[int]) -> int:

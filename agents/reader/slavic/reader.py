@@ -299,6 +299,8 @@ _ACT = DONE | RET | XCH | GET | GIVE
 def _the_day_before(s: Sentence) -> bool:
     """ "Накануне прошел обмен": the adverb (not "накануне Рождества", the eve of a day)."""
     toks, fl = s.tokens, s.flags
+    if _DAY_BEFORE.isdisjoint(toks):
+        return False
     return any(
         t in _DAY_BEFORE and k + 1 < len(toks) and (toks[k + 1] == "," or fl[k + 1] & _ACT)
         for k, t in enumerate(toks)
@@ -308,18 +310,16 @@ def _the_day_before(s: Sentence) -> bool:
 def _day_before(found: list[Found]) -> list[Found]:
     """ "Накануне прошел обмен «90 на 90»" beside a swap the item reports as its news:
     the swap of the day before that one is background."""
+    before = [f for f in found if not f.hist and not f.total and _the_day_before(f.sentence)]
+    if not before:
+        return found
     news = {
         (f.count.kind, id(f.sentence))
         for f in found
-        if not f.hist and not f.total and not _the_day_before(f.sentence)
+        if not f.hist and not f.total and f not in before
     }
-    for f in found:
-        if (
-            not f.hist
-            and not f.total
-            and _the_day_before(f.sentence)
-            and any(k == f.count.kind and sid != id(f.sentence) for k, sid in news)
-        ):
+    for f in before:
+        if any(k == f.count.kind and sid != id(f.sentence) for k, sid in news):
             f.hist = True
     return found
 
@@ -511,8 +511,11 @@ def _events(
         slug = None
         # the sentence, else its paragraph, else the whole item names the venue
         for scope in ([s], para, sents):
+            low = " ".join(x.low for x in scope)
+            if "стамбул" not in low and "istanbul" not in low and "женев" not in low:
+                continue  # no venue named: no agreement to resolve
             slug = agreement(
-                " ".join(x.low for x in scope),
+                low,
                 [t for x in scope for t in x.tokens],
                 [f for x in scope for f in x.flags],
                 p.kind,

@@ -167,16 +167,21 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
 _ACTS = RET | GIVE | GET | XCH | DONE | RESCUE
 
 
-def _verb_flags(toks: list[str], flags: list[int], lang: str) -> None:
+def _verb_flags(toks: list[str], flags: list[int], lang: str) -> int:
     """A future of a verb of the act is a plan (MODAL: "передасть", "обменяются"); a present
-    of an imperfective one is under way (ONGOING: "проводять обмін")."""
+    of an imperfective one is under way (ONGOING: "проводять обмін"). Returns the flags
+    added."""
+    added = 0
     for k, f in enumerate(flags):
         if f & (_ACTS | CONDUCT) and toks[k][0].isalpha():
             time = verb_time(toks[k], lang)
             if time == FUTURE:
                 flags[k] = f | MODAL
+                added |= MODAL
             elif time == ONGOING_TIME:
                 flags[k] = f | ONGOING
+                added |= ONGOING
+    return added
 
 
 def sentences(
@@ -198,8 +203,7 @@ def sentences(
             flags = [f if f >= 0 else flags_of(t) for t, f in zip(toks, flags, strict=True)]
         sf = reduce(or_, flags, 0)
         if sf & _ACTS:  # (an act is named: then its verbs, and those of conducting it)
-            _verb_flags(toks, flags, lang)
-            sf = reduce(or_, flags, 0)
+            sf |= _verb_flags(toks, flags, lang)
         out.append(
             Sentence(fld, a, b, scan[a:b], low, para0 + para, index0 + len(out), toks, flags, sf)
         )
