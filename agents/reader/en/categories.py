@@ -167,12 +167,11 @@ def decide(
                 score["civilian_return"] += 0.8 * w
         if "stall" in g and exch_talk:
             score["exchange_suspended"] += 0.3 * w
-        low = s.text.lower()
-        if exch_talk and not other and not talk and _DONE_SWAP.search(low):
+        if exch_talk and not other and not talk and _DONE_SWAP.search(s.text.lower()):
             cat = "remains_exchange" if "rem" in g else "pow_exchange"
             score[cat] += 1.0 * w
             done_swaps += w
-        if _CRASH.search(low):
+        if ("rash" in s.text or "down" in s.text) and _CRASH.search(s.text.lower()):
             crashes += w
         if not exch_talk:
             clean_neg += "neg" in g

@@ -436,9 +436,9 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
 
 def verbs(t: Tokens) -> list[int]:
     """Positions of the sentence's verbs (and verbal nouns) of return, in order."""
-    return [
-        x for x in range(len(t)) if t.kind[x] == W and t.low[x] in _VERBISH and pred_class(t, x)
-    ]
+    if t.verbs is None:
+        t.verbs = [x for x, w in enumerate(t.low) if w in _VERBISH and pred_class(t, x)]
+    return t.verbs
 
 
 def clause_subject(t: Tokens, j: int) -> Agent:

@@ -24,6 +24,8 @@ class Tokens:
     low: list[str]
     start: list[int]
     end: list[int]
+    # positions of the verbs of return, found once per sentence (figures.verbs)
+    verbs: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.kind)

@@ -315,7 +315,14 @@ def _infinitive(tok: str) -> bool:
     return tok.endswith(("ти", "ть", "тися", "ться", "тись"))
 
 
-_TERMS = re.compile(r"^(?:про|о|об|, що|, что|що|что)\b")
+_ABOUT = frozenset(("про", "о", "об", "що", "что"))
+
+
+def _states_terms(toks: list[str], k: int) -> bool:
+    """ "домовленість про обмін", "договоренность, что Россия передаст": what follows an
+    agreement noun at k says its terms."""
+    nxt = toks[k] if k < len(toks) else ""
+    return nxt in _ABOUT or (nxt == "," and k + 1 < len(toks) and toks[k + 1] in ("що", "что"))
 
 
 @dataclass(slots=True)
@@ -333,8 +340,7 @@ def commitment(s: Sentence) -> Promise | None:
     sf = s.sflags
     # "домовленість про обмін", "договоренность, что Россия передаст": a deal and its terms
     deal = sf & AGREEN and any(
-        f & AGREEN and _TERMS.search(" ".join(s.tokens[k + 1 : k + 3]))
-        for k, f in enumerate(s.flags[:-1])
+        f & AGREEN and _states_terms(s.tokens, k + 1) for k, f in enumerate(s.flags[:-1])
     )
     # "проводять обмін за формулою «700 на 700»", "обміняються 300 на 300": a symmetric
     # exchange under way or ahead is the term of the sides' deal

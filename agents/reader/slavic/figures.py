@@ -403,8 +403,8 @@ def _modal(tokens: list[str], flags: list[int], a: int, b: int, first: int, last
                 return False
             if any(tokens[m].startswith(_MANAGED) for m in range(max(0, k - 3), k)):
                 return False
-            return any(flags[m] & MODAL for m in range(a, k)) or any(
-                flags[m] & AGREE for m in range(k)
+            return any(flags[m] & (MODAL | AGREE) for m in range(a, k)) or any(
+                flags[m] & AGREE for m in range(a)
             )
     for k in range(last, b):
         f = flags[k]
@@ -424,12 +424,13 @@ def _blocked(
     first: int,
     last: int,
     listing: bool = False,
+    sf: int = -1,
 ) -> bool:
     """Whether the clause [a, b) (flags `cf`) makes the number at [first, last) something other
-    than a figure of an exchange that happened."""
-    if cf & (AGREE | FOREIGN) or (
-        cf & (MODAL | _TRANSFER) and _modal(tokens, flags, a, b, first, last)
-    ):
+    than a figure of an exchange that happened (`sf`: the sentence's flags, when known)."""
+    # (an infinitive of the act is a plan only where the sentence has a plan or a deal)
+    planned = cf & MODAL or (sf & (MODAL | AGREE) and cf & _TRANSFER)
+    if cf & (AGREE | FOREIGN) or (planned and _modal(tokens, flags, a, b, first, last)):
         return True
     if cf & AGREEN and _deal(tokens, flags, a, b):
         return True  # "домовленість про обмін 1000 на 1000": the terms of a deal
@@ -520,7 +521,7 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
         for x, y in pairs:
             a, b = _bounds(tokens, x.first, y.last)
             cf = _union(flags, a, b)
-            if x.value != y.value or _blocked(tokens, flags, a, b, cf, x.first, y.last):
+            if x.value != y.value or _blocked(tokens, flags, a, b, cf, x.first, y.last, sf=sf):
                 continue
             if cf & ONGOING and not cf & DONE:
                 continue  # "проводять обмін за формулою 700 на 700": the deal under way
@@ -545,7 +546,7 @@ def _one(
     tokens, flags, sf = s.tokens, s.flags, s.sflags
     a, b = _bounds(tokens, num.first, num.last)
     cf = _union(flags, a, b)
-    if _blocked(tokens, flags, a, b, cf, num.first, num.last, listing):
+    if _blocked(tokens, flags, a, b, cf, num.first, num.last, listing, sf):
         return []
     ph = _phrase(tokens, flags, num.last, persp)
     pre_rem = False

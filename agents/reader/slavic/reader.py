@@ -293,6 +293,7 @@ def read(item: NewsItem, lang: str) -> ClassifiedNews:
 
 
 _DAY_BEFORE = frozenset(("накануне", "напередодні"))
+_VENUE = re.compile("стамбул|istanbul|женев")
 _ACT = DONE | RET | XCH | GET | GIVE
 
 
@@ -487,6 +488,7 @@ def _events(
     suspended = False
     promised: list[Kind] = []
     underway: list[Kind] = []
+    venues: set[int] | None = None  # sentences that name a venue, found when first needed
     meds: list[Mediator] | None = None
     for s in sents:
         for h in halts(s):
@@ -507,13 +509,14 @@ def _events(
         p = commitment(s)
         if p is None:
             continue
-        para = [x for x in sents if x.para == s.para]
+        if venues is None:
+            venues = {id(x) for x in sents if _VENUE.search(x.low)}
         slug = None
         # the sentence, else its paragraph, else the whole item names the venue
-        for scope in ([s], para, sents):
-            low = " ".join(x.low for x in scope)
-            if "стамбул" not in low and "istanbul" not in low and "женев" not in low:
+        for scope in ([s], [x for x in sents if x.para == s.para], sents):
+            if not any(id(x) in venues for x in scope):
                 continue  # no venue named: no agreement to resolve
+            low = " ".join(x.low for x in scope)
             slug = agreement(
                 low,
                 [t for x in scope for t in x.tokens],
