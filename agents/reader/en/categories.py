@@ -40,6 +40,13 @@ _NO_HARM = re.compile(
     r"\b(?:no (?:casualties|injuries|deaths|fatalities|one was (?:hurt|injured|killed))"
     r"|without (?:casualties|injuries)|nobody was (?:hurt|injured|killed))\b"
 )
+_DONE_KEYS = ("complet", "conclud", "carried", "conduct", "held", "took place", "happened")
+
+
+def _done_swap(low: str) -> bool:
+    return any(map(low.__contains__, _DONE_KEYS)) and _DONE_SWAP.search(low) is not None
+
+
 # A military aircraft brought down.
 _CRASH = re.compile(
     r"\b(?:plane|aircraft|jet|helicopter|il-76|ilyushin\S*)\b[\w ,'’-]{0,60}?"
@@ -152,7 +159,7 @@ def decide(
                     agreed_kinds.add(cat)
         if "atts" in g:
             score["attack"] += w
-        no_harm = "cas" in g and _NO_HARM.search(s.text.lower()) is not None
+        no_harm = "cas" in g and _NO_HARM.search(mk.low) is not None
         if "cas" in g and not exch_talk and not no_harm:
             score["attack"] += 0.4 * w
         if "inf" in g:
@@ -167,11 +174,10 @@ def decide(
                 score["civilian_return"] += 0.8 * w
         if "stall" in g and exch_talk:
             score["exchange_suspended"] += 0.3 * w
-        if exch_talk and not other and not talk and _DONE_SWAP.search(s.text.lower()):
-            cat = "remains_exchange" if "rem" in g else "pow_exchange"
-            score[cat] += 1.0 * w
+        if exch_talk and not other and not talk and _done_swap(mk.low):
+            score["remains_exchange" if "rem" in g else "pow_exchange"] += 1.0 * w
             done_swaps += w
-        if ("rash" in s.text or "down" in s.text) and _CRASH.search(s.text.lower()):
+        if "crash" in g and _CRASH.search(mk.low):
             crashes += w
         if not exch_talk:
             clean_neg += "neg" in g

@@ -445,12 +445,13 @@ def clause_subject(t: Tokens, j: int) -> Agent:
     """The subject of the verb at j in its clause; a verb coordinated with the one before it
     and without a subject of its own has that verb's subject ("Russia handed over 1,000 ...
     and received 19 back", "... to Ukraine, while receiving about 15 in return")."""
+    found = subject_of(t, j)
+    if found is not None:
+        return found
     before = [x for x in verbs(t) if x < j]
-    prev = before[-1] if before else -1
-    found = subject_of(t, j, stop=prev)
-    if found is None and prev >= 0 and shares_subject(t, prev, j):
-        return clause_subject(t, prev)
-    return found
+    if before and shares_subject(t, before[-1], j):
+        return clause_subject(t, before[-1])
+    return None
 
 
 def pred_before(t: Tokens, i0: int) -> Pred | None:

@@ -51,6 +51,8 @@ for _group, _words in {
     " fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy"
     " eighty ninety hundred thousand",
     "resume": "renewed first",
+    # an aircraft brought down (a war event of its own)
+    "crash": "crash crashed crashes downed",
     # words of a date cue: the date reader runs only on sentences with one of them
     "date": "monday tuesday wednesday thursday friday saturday sunday today tonight yesterday"
     " ago week month year january february march april may june july august september october"
@@ -164,6 +166,7 @@ _phrase("without lost lose losing restored restore restoring", "power electricit
 _phrase("power", "restored cut supplies", "inf")
 _phrase("energy", "ministry minister company workers", "inf")
 _phrase("front", "line lines", "war")
+_phrase("shot", "down", "crash")
 
 _Info = tuple[tuple[str, ...], tuple[tuple[frozenset[str], frozenset[str], str], ...] | None]
 _cache: dict[str, _Info] = {}

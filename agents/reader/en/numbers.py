@@ -98,33 +98,35 @@ def _is_hyphen(s: str) -> bool:
 def find_mentions(t: Tokens) -> list[Mention]:
     """Figures that could count people; dates, years, ordinals, units, models, money and
     percentages are left out here."""
-    text = t.text
     out: list[Mention] = []
     n = len(t)
+    kind, low = t.kind, t.low
+    # the few tokens where a figure may start (most are plain words), found at C speed
+    starts = [
+        x
+        for x, (k, w) in enumerate(zip(kind, low, strict=True))
+        if k == N or (k == W and (w in NUMBER_WORDS or w == "a" or "-" in w))
+    ]
     i = 0
-    while i < n:
-        k = t.kind[i]
-        if k == N:
+    for x in starts:
+        if x < i:
+            continue  # inside the figure read before
+        i = x
+        if kind[i] == N:
             m = _digit_mention(t, i)
             if m is None:
-                i += 1
                 continue
-        elif k == W and (t.low[i] in NUMBER_WORDS or t.low[i] == "a" or "-" in t.low[i]):
+        else:
             wn = _word_number(t, i)
             if wn is None or wn[0] < 2:
-                i += 1
                 continue
             value, j = wn
-            if j < n and _is_hyphen(t.low[j]) and t.start[j] == t.end[j - 1]:
+            if j < n and _is_hyphen(low[j]) and t.start[j] == t.end[j - 1]:
                 i = j
                 continue
             m = Mention(value, i, j, _approx_before(t, i), t.start[i], t.end[j - 1], word=True)
-        else:
-            i += 1
-            continue
         out.append(m)
         i = m.i1
-    del text
     return out
 
 

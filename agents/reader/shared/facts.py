@@ -223,24 +223,26 @@ def _drop_fulfilled(facts: list[AnyFact]) -> list[AnyFact]:
 
 
 def _drop_restated(facts: list[AnyFact]) -> list[AnyFact]:
+    # only a rounded figure, a combined one or a running total may restate another
+    if not any(
+        isinstance(f, TotalFact)
+        or (isinstance(f, ExchangeFact) and (f.approximate or f.received_by is None))
+        for f in facts
+    ):
+        return facts
     exact: dict[tuple[Kind, Party | None, bool], set[int]] = {}
     directed: dict[tuple[Kind, bool], set[int]] = {}
     totals: set[tuple[Kind, Party | None, int]] = set()
-    doubtful = False  # anything that may restate another: rounded, combined, or a total
     for f in facts:
         if isinstance(f, ExchangeFact):
-            doubtful = doubtful or f.approximate or f.received_by is None
             if f.received_by is not None:
                 directed.setdefault((f.kind, f.historical), set()).add(f.count)
             if not f.approximate:
                 exact.setdefault((f.kind, f.received_by, f.historical), set()).add(f.count)
         elif isinstance(f, TotalFact):
-            doubtful = True
             totals.add((f.kind, f.received_by, f.count))
             if not f.approximate:
                 exact.setdefault((f.kind, f.received_by, True), set()).add(f.count)
-    if not doubtful:
-        return facts
     out: list[AnyFact] = []
     for f in facts:
         if isinstance(f, TotalFact) and f.approximate:

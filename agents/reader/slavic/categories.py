@@ -101,7 +101,11 @@ def score(sentences: list[Sentence]) -> Scores:
         w = 3 if s.field == "title" else 1
         sf = s.sflags
         if sf & _CUES:
-            no_harm = bool(sf & CAS) and _NO_HARM.search(s.low) is not None
+            no_harm = (
+                bool(sf & CAS)
+                and ("нема" in s.low or "нет" in s.low or "без " in s.low)
+                and _NO_HARM.search(s.low) is not None
+            )
             for f in [f for f in s.flags if f & _CUES]:  # most tokens carry no cue
                 if f & CAS and not no_harm:
                     sc.harm += w

@@ -293,7 +293,10 @@ def halts(s: Sentence) -> list[Halt]:
     return out
 
 
-def _term_of(s: Sentence, first: int, agreed: list[int]) -> bool:
+_AGREEING = AGREE | AGREEN | MODAL | ONGOING
+
+
+def _term_of(s: Sentence, first: int) -> bool:
     """Whether the number at `first` is what the deal (or the plan) of the sentence says:
     it follows the agreeing word with no verb of a done return between ("домовилися обміняти
     по 500"), not a figure the sentence reports as done ("після того, як домовилися, Україна
@@ -301,10 +304,10 @@ def _term_of(s: Sentence, first: int, agreed: list[int]) -> bool:
     toks, fl = s.tokens, s.flags
     if any(fl[k] & LIST for k in range(max(0, first - 3), first)):
         return False
-    before = [k for k in agreed if k < first]
-    if not before:
+    last = next((k for k in range(first - 1, -1, -1) if fl[k] & _AGREEING), -1)
+    if last < 0:
         return False
-    for k in range(before[-1] + 1, first):
+    for k in range(last + 1, first):
         verb = not toks[k].endswith(NOUN_ENDINGS) and not _infinitive(toks[k])
         if fl[k] & (GIVE | GET | RET | DONE) and not fl[k] & MODAL and verb:
             return False
@@ -347,7 +350,6 @@ def commitment(s: Sentence) -> Promise | None:
     underway = bool(sf & XCH and sf & (ONGOING | MODAL) and not sf & (DONE | OFFER))
     if not (sf & AGREE or deal or underway) or not sf & (XCH | RET | PEOPLE):
         return None
-    agreed = [k for k, f in enumerate(s.flags) if f & (AGREE | AGREEN | MODAL | ONGOING)]
     cats = [c for c, cues in _CATEGORIES if any(q in s.low for q in cues)]
     nums = find_numbers(s.tokens, s.flags)
     count: int | None = None
@@ -362,7 +364,7 @@ def commitment(s: Sentence) -> Promise | None:
     else:
         for num in nums:
             nxt = s.flags[num.last : num.last + 4]
-            if any(f & PEOPLE for f in nxt) and _term_of(s, num.first, agreed):
+            if any(f & PEOPLE for f in nxt) and _term_of(s, num.first):
                 count, approx = num.value, num.approx
                 per_side = per_side or (num.first > 0 and s.tokens[num.first - 1] == "по")
                 break

@@ -320,11 +320,6 @@ _cache: dict[str, int] = {}
 _CACHE_MAX = 200_000
 
 
-def word_cache() -> dict[str, int]:
-    """The cache of word flags, for callers that look up many tokens at once."""
-    return _cache
-
-
 def register(words: list[str], flag: int) -> None:
     """Add exact forms from another table (number words); clears the cache."""
     for w in words:

@@ -516,11 +516,11 @@ def _events(
         for scope in ([s], [x for x in sents if x.para == s.para], sents):
             if not any(id(x) in venues for x in scope):
                 continue  # no venue named: no agreement to resolve
-            low = " ".join(x.low for x in scope)
+            # the venue and the round from the scope; a date only from the sentence itself
             slug = agreement(
-                low,
-                [t for x in scope for t in x.tokens],
-                [f for x in scope for f in x.flags],
+                " ".join(x.low for x in scope),
+                s.tokens,
+                s.flags,
                 p.kind,
                 p.count,
                 ref,

@@ -29,7 +29,6 @@ from agents.reader.slavic.lexicon import (
     RET,
     XCH,
     flags_of,
-    word_cache,
     words,
 )
 from agents.reader.slavic.morphology import FUTURE, verb_time
@@ -118,9 +117,15 @@ class Sentence:
     tokens: list[str]
     flags: list[int]
     sflags: int  # union of the token flags
+    _evidence: Evidence | None = None
 
     def evidence(self) -> Evidence:
-        return Evidence(field=self.field, start=self.start, end=self.end, text=self.text[:2000])
+        """The sentence as the evidence of a fact (made once: facts of one sentence share it)."""
+        if self._evidence is None:
+            self._evidence = Evidence(
+                field=self.field, start=self.start, end=self.end, text=self.text[:2000]
+            )
+        return self._evidence
 
 
 def _spans(text: str) -> list[tuple[int, int, int]]:
@@ -167,21 +172,22 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
 _ACTS = RET | GIVE | GET | XCH | DONE | RESCUE
 
 
-def _verb_flags(toks: list[str], flags: list[int], lang: str) -> int:
-    """A future of a verb of the act is a plan (MODAL: "передасть", "обменяются"); a present
-    of an imperfective one is under way (ONGOING: "проводять обмін"). Returns the flags
-    added."""
-    added = 0
-    for k, f in enumerate(flags):
-        if f & (_ACTS | CONDUCT) and toks[k][0].isalpha():
-            time = verb_time(toks[k], lang)
-            if time == FUTURE:
-                flags[k] = f | MODAL
-                added |= MODAL
-            elif time == ONGOING_TIME:
-                flags[k] = f | ONGOING
-                added |= ONGOING
-    return added
+_LANG_CACHE: dict[str, dict[str, int]] = {}
+_LANG_CACHE_MAX = 200_000
+
+
+def _word_flags(word: str, lang: str) -> int:
+    """The lexicon's flags of a word, and for a verb of the act (or of conducting it) what
+    its form says: a future is a plan (MODAL: "передасть", "обменяются"), a present of an
+    imperfective verb is under way (ONGOING: "проводять обмін")."""
+    f = flags_of(word)
+    if f & (_ACTS | CONDUCT) and word[0].isalpha():
+        time = verb_time(word, lang)
+        if time == FUTURE:
+            f |= MODAL
+        elif time == ONGOING_TIME:
+            f |= ONGOING
+    return f
 
 
 def sentences(
@@ -191,7 +197,10 @@ def sentences(
     `lang` chooses the dictionary that reads the verbs."""
     scan = text[:MAX_SCAN]
     low_all = normalise(scan)
-    get = word_cache().get
+    cache = _LANG_CACHE.setdefault(lang, {})
+    if len(cache) > _LANG_CACHE_MAX:
+        cache.clear()
+    get = cache.get
     out: list[Sentence] = []
     for a, b, para in _spans(scan):
         low = low_all[a:b]
@@ -200,10 +209,10 @@ def sentences(
         toks = TOKEN.findall(low)
         flags = [get(t, -1) for t in toks]
         if -1 in flags:
-            flags = [f if f >= 0 else flags_of(t) for t, f in zip(toks, flags, strict=True)]
+            for k, t in enumerate(toks):
+                if flags[k] < 0:
+                    flags[k] = cache[t] = _word_flags(t, lang)
         sf = reduce(or_, flags, 0)
-        if sf & _ACTS:  # (an act is named: then its verbs, and those of conducting it)
-            sf |= _verb_flags(toks, flags, lang)
         out.append(
             Sentence(fld, a, b, scan[a:b], low, para0 + para, index0 + len(out), toks, flags, sf)
         )
