@@ -122,6 +122,7 @@ _MEDIATION = (
     "за підтримки",
     "при поддержке",
 )
+_MEDIATION_RE = re.compile("|".join(_MEDIATION))
 _EACH = (
     "кожна сторона",
     "каждая сторона",
@@ -206,7 +207,7 @@ def source_side(s: Sentence) -> Side | None:
 def mediators(sentences: list[Sentence]) -> list[Mediator]:
     found: list[Mediator] = []
     for s in sentences:
-        if not any(m in s.low for m in _MEDIATION):
+        if not _MEDIATION_RE.search(s.low):
             continue
         for code, stems in _MEDIATORS:
             if code not in found and any(w.startswith(stems) for w in s.tokens):
