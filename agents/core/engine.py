@@ -10,6 +10,9 @@ mistyped year must not raise every alert at once). When the clock moved (and was
 the rules are first evaluated at the new clock on the state before the event: what a live
 worker's timer would have seen just before the event arrived, so that a stall the event itself
 ends is still reported, then resolved. Then the event is applied and the rules evaluated again.
+An alert the first evaluation fires and the second resolves at or before its own start never
+held in event time (an exchange dated exactly at the threshold, reported later that day):
+neither message is sent (`rules.drop_flaps`).
 `tick(now)` evaluates at the later of the clock and `now` without moving the clock. A
 redelivered event (same source and event_id) changes nothing, not even the clock, and emits
 nothing.
@@ -28,7 +31,7 @@ from agents.core.dates import WINDOW_SIZES, iso, midnight, parse_instant, period
 from agents.core.exchanges import ExchangeBook
 from agents.core.ledger import Ledger
 from agents.core.reported import ReportedTotals
-from agents.core.rules import Rules
+from agents.core.rules import Rules, drop_flaps
 from agents.core.stores import JSON, Stores
 from agents.core.suspensions import SuspensionBook
 from agents.core.views import agreement_view, suspension_view
@@ -121,8 +124,9 @@ class Engine:
         self.stores.meta["seq"] = seq
         before = self.stores.meta.get("clock")
         now = self._advance(event)
+        firing_before = self.active_fingerprints()
         # Before the first event the rules never ran: there is no earlier state to evaluate.
-        alerts = self.rules.evaluate(now) if before is not None and iso(now) != before else []
+        first = self.rules.evaluate(now) if before is not None and iso(now) != before else []
         out: dict[str, object] = {}
         ref: str | None = None
         if isinstance(event, ExchangeEvent):
@@ -148,7 +152,7 @@ class Engine:
         elif isinstance(event, TotalEvent):
             ref = self.reported.record(event)
         self.stores.seen[key] = {"type": event.type, "ref": ref}
-        alerts += self.rules.evaluate(now)
+        alerts = drop_flaps(firing_before, first, self.rules.evaluate(now))
         return Outcome(event.type, event.kind, alerts=alerts, clock=iso(now), **out)  # type: ignore[arg-type]
 
     def _advance(self, ev: AnyEvent) -> dt.datetime:
@@ -175,6 +179,10 @@ class Engine:
             at = max(at, parse_instant(clock))
         with self.stores.all_or_nothing():
             return self.rules.evaluate(parse_instant(iso(at)))
+
+    def active_fingerprints(self) -> set[str]:
+        """Fingerprints of the alerts firing now (`rules.alert_changes` takes them)."""
+        return set(self.rules.active())
 
     # Views (JSON-ready).
 
@@ -243,10 +251,13 @@ class Engine:
     def reported_totals(self) -> list[JSON]:
         return self.reported.view()
 
-    def gauges(self) -> dict[str, JSON]:
+    def gauges(self, now: dt.datetime | None = None) -> dict[str, JSON]:
         """Figures for the worker's gauges: days since the latest exchange per agreement in
-        force and kind, and active suspensions per kind."""
+        force and kind (to the clock, or to `now` when later: the live worker's wall clock),
+        with the gap threshold, and active suspensions per kind."""
         day = self._clock_day()
+        if now is not None:
+            day = max(day, utc(now).date()) if day is not None else None
         gaps: list[JSON] = []
         if day is not None:
             for kind in KINDS:
@@ -257,7 +268,14 @@ class Engine:
                 anchor = period(record["signed"]).start
                 if last is not None:
                     anchor = max(anchor, period(last["date"]).start)
-                gaps.append({"agreement": record["id"], "kind": kind, "days": (day - anchor).days})
+                gaps.append(
+                    {
+                        "agreement": record["id"],
+                        "kind": kind,
+                        "days": (day - anchor).days,
+                        "gap_days": self.agreement_book.gap_days(record, kind),
+                    }
+                )
         active = {k: int(self.suspension_book.active(k) is not None) for k in KINDS}
         return {"days_since_last_exchange": gaps, "active_suspensions": active}
 

@@ -341,6 +341,15 @@ class ExchangeBook:
             for key in self.s.exchange_index.get(index_key) or []
         ]
 
+    def attached_on(self, kind: str, day: dt.date, agreement: str) -> JSON | None:
+        """The latest-reported swap of `kind` dated from `day` and counted under `agreement`."""
+        found = [
+            r
+            for r in self._records_starting(kind, day)
+            if r["agreement"] == agreement and r["counted"] is not None
+        ]
+        return max(found, key=lambda r: int(r["seq"])) if found else None
+
     def first_after(self, kind: str, after: dt.date) -> JSON | None:
         """The earliest swap of `kind` whose date begins after `after` (None if none)."""
         last = self.last(kind)

@@ -1,29 +1,44 @@
 """The stall rules of DESIGN.md and the alert state machine.
 
 Rules are evaluated at one instant `at` (the event-time clock, or the later of it and the wall
-clock on a tick). Each rule says which alerts should be firing, with their severity and the
-event time their condition began; the state machine compares that with the active alerts in
-`stores.alerts` and emits exactly one message per state change: firing (new), firing with
-another severity (escalation, same fingerprint and startsAt), resolved (with endsAt).
-Re-evaluating with nothing changed emits nothing.
+clock on a tick). Each rule says which alerts should be firing, with their severity, the event
+time their condition began and their current text and evidence; the state machine compares that
+with the active alerts in `stores.alerts` and emits one message per change:
+
+- firing: a new alert;
+- firing again, same fingerprint and startsAt: the alert's text or evidence changed while it
+  fires (figures received, the latest exchange, the sides behind), so receivers never hold a
+  stale description;
+- resolved, with endsAt: the condition no longer holds;
+- resolved then firing, same fingerprint: an ExchangeGap whose gap was closed by an exchange
+  that arrived late, after which a new gap had already passed the threshold (two episodes).
+Re-evaluating with nothing changed emits nothing. The texts say only what the data says, never
+what the passing of time alone changes, so a tick never re-sends an alert.
+
+Severity (the Prometheus convention): each severity is its own alert with its own labels,
+fingerprint and startsAt. ExchangeGap fires a warning past the gap and, past twice the gap, a
+critical beside it (startsAt: when each threshold was passed); both resolve when an exchange
+arrives. SuspensionReported (warning) and SuspensionProlonged (critical) are the same pattern
+under two names. Receivers that want one notification per gap inhibit the warning while the
+critical fires (deploy/alertmanager/alertmanager.yml).
 
 - ExchangeGap (agreement in force for the kind, kind): no exchange of the kind for more than
   the gap, measured from the later of signing and the latest exchange of the kind (whatever
-  agreement it attached to); warning, critical past twice the gap. startsAt = anchor + gap.
+  agreement it attached to). startsAt = anchor + gap (warning), anchor + 2 gap (critical).
   No agreement in force for a kind (civilians, by default): no gap alert.
 - SuspensionReported (agreement in force for the kind at `since`, or "none"): an active
   suspension; warning; startsAt = first day of since.
 - SuspensionProlonged: an active suspension older than the limit; critical;
   startsAt = since + limit.
 - BehindCommitment (agreement, kind): see `pace.py`; warning; startsAt = first day of the
-  current stretch of days behind pace.
+  current stretch of days behind pace, kept while it fires.
 
-startsAt does not depend on when the rules ran; it stays as first emitted while the alert
-fires. endsAt is the event time the condition ended when the data tells it (the date of the
-exchange or resumption, the day back on pace), never before startsAt.
+startsAt does not depend on when the rules ran. endsAt is the event time the condition ended
+when the data tells it (the date of the exchange or resumption, the day back on pace), never
+before startsAt.
 
-Fingerprint: 16 hex digits of SHA-256 over the sorted identifying labels
-(agreement, alertname, kind), severity excluded.
+Fingerprint: 16 hex digits of SHA-256 over all the labels, sorted (agreement, alertname, kind,
+severity), as Alertmanager identifies an alert by all its labels.
 """
 
 from __future__ import annotations
@@ -37,7 +52,7 @@ from agents.core.config import Config
 from agents.core.dates import midnight, parse_instant, period
 from agents.core.exchanges import ExchangeBook, evidence
 from agents.core.ledger import Ledger
-from agents.core.pace import Commitment, Series, behind, onset, recovery, side_progress
+from agents.core.pace import Commitment, Series, behind, onset, recovery
 from agents.core.stores import JSON, Stores
 from agents.core.suspensions import SuspensionBook, since_day
 from schemas.alerts import Alert, AlertAnnotations, AlertEvidence, AlertLabels
@@ -49,6 +64,7 @@ ALERT_ORDER = {
     "SuspensionProlonged": 2,
     "BehindCommitment": 3,
 }
+SEVERITY_ORDER = {"warning": 0, "critical": 1}
 NO_AGREEMENT = "none"
 MAX_EVIDENCE = 20
 MAX_TEXT = 2000
@@ -65,14 +81,30 @@ KIND_EXCHANGES = {
 }
 
 
-def fingerprint(alertname: str, agreement: str, kind: str) -> str:
-    labels = {"alertname": alertname, "agreement": agreement, "kind": kind}
+def fingerprint(alertname: str, agreement: str, kind: str, severity: str) -> str:
+    labels = {"alertname": alertname, "agreement": agreement, "kind": kind, "severity": severity}
     text = "\n".join(f"{k}={v}" for k, v in sorted(labels.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def label_fingerprint(alert: JSON) -> str:
+    """The fingerprint of a stored alert's labels (a stored key may predate the rule)."""
+    labels = alert["labels"]
+    return fingerprint(labels["alertname"], labels["agreement"], labels["kind"], labels["severity"])
+
+
 def _day(moment: dt.date) -> str:
     return moment.isoformat()
+
+
+@dataclass(frozen=True)
+class Ending:
+    """When and why a condition ended, as far as the data tells it."""
+
+    at: dt.datetime
+    note: str
+    event_ids: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -88,25 +120,111 @@ class Wanted:
     description: str
     event_ids: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    # The firing episode in the store ended here, and this is a new one (ExchangeGap).
+    restart: Ending | None = None
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(self.alertname, self.agreement, self.kind)
+        return fingerprint(self.alertname, self.agreement, self.kind, self.severity)
+
+    def alert(self, starts_at: dt.datetime) -> Alert:
+        return Alert(
+            labels=AlertLabels(
+                alertname=self.alertname,  # type: ignore[arg-type]
+                agreement=self.agreement,
+                kind=self.kind,  # type: ignore[arg-type]
+                severity=self.severity,  # type: ignore[arg-type]
+            ),
+            annotations=AlertAnnotations(
+                summary=self.summary[:MAX_TEXT], description=self.description[:MAX_TEXT]
+            ),
+            startsAt=starts_at,
+            status="firing",
+            fingerprint=self.fingerprint,
+            evidence=AlertEvidence(
+                event_ids=self.event_ids[-MAX_EVIDENCE:], urls=self.urls[-MAX_EVIDENCE:]
+            ),
+        )
 
 
-@dataclass(frozen=True)
-class Ending:
-    """When and why a condition ended, as far as the data tells it."""
-
-    at: dt.datetime
-    note: str
-    event_ids: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-
-
-def alert_order(alert: Alert) -> tuple[int, str, str, str]:
+def alert_order(alert: Alert) -> tuple[int, str, str, int]:
     labels = alert.labels
-    return (ALERT_ORDER[labels.alertname], labels.agreement, labels.kind, alert.status)
+    return (
+        ALERT_ORDER[labels.alertname],
+        labels.agreement,
+        labels.kind,
+        SEVERITY_ORDER[labels.severity],
+    )
+
+
+def resolve(fired: Alert, ending: Ending, at: dt.datetime) -> Alert:
+    """The resolved message of a firing alert: endsAt from the ending, never before startsAt
+    nor after `at`; the ending's note appended to the description; its evidence, if any."""
+    ends = min(max(ending.at, fired.startsAt), max(at, fired.startsAt))
+    description = f"{fired.annotations.description} {ending.note}"[:MAX_TEXT]
+    proof = fired.evidence
+    if ending.event_ids or ending.urls:
+        proof = AlertEvidence(
+            event_ids=(ending.event_ids or list(proof.event_ids))[-MAX_EVIDENCE:],
+            urls=(ending.urls or list(proof.urls))[-MAX_EVIDENCE:],
+        )
+    return fired.model_copy(
+        update={
+            "status": "resolved",
+            "endsAt": ends,
+            "annotations": AlertAnnotations(
+                summary=fired.annotations.summary, description=description
+            ),
+            "evidence": proof,
+        }
+    )
+
+
+def alert_changes(active_before: set[str], alerts: list[Alert]) -> list[str]:
+    """What each message of `alerts` is, given the fingerprints firing before them:
+    "fired" (new), "updated" (re-sent with current text) or "resolved"."""
+    firing = set(active_before)
+    out = []
+    for alert in alerts:
+        if alert.status == "resolved":
+            firing.discard(alert.fingerprint)
+            out.append("resolved")
+        else:
+            out.append("updated" if alert.fingerprint in firing else "fired")
+            firing.add(alert.fingerprint)
+    return out
+
+
+def drop_flaps(active_before: set[str], first: list[Alert], then: list[Alert]) -> list[Alert]:
+    """`first` then `then`, less every alert that `first` fired anew and `then` resolved at or
+    before its startsAt: a condition that never held in event time is not announced (an
+    exchange dated exactly at the threshold, reported later that day)."""
+    firing = set(active_before)
+    new: dict[str, Alert] = {}  # fingerprint -> its newest firing in `first`, if new there
+    for alert in first:
+        if alert.status == "resolved":
+            firing.discard(alert.fingerprint)
+            new.pop(alert.fingerprint, None)
+            continue
+        if alert.fingerprint not in firing:
+            new[alert.fingerprint] = alert
+        firing.add(alert.fingerprint)
+    flaps: set[str] = set()
+    for alert in then:
+        fired = new.get(alert.fingerprint)
+        if fired is None:
+            continue
+        ended = alert.endsAt
+        if alert.status == "resolved" and ended is not None and ended <= fired.startsAt:
+            flaps.add(alert.fingerprint)
+        new.pop(alert.fingerprint, None)  # re-sent or resolved later: settled either way
+    if not flaps:
+        return first + then
+    # The firing in `first` and its resolution in `then` both go (a new episode after the
+    # resolution, if any, stays).
+    return [a for a in first if not (a.fingerprint in flaps and a.status == "firing")] + [
+        a for a in then if not (a.fingerprint in flaps and a.status == "resolved")
+    ]
 
 
 class Rules:
@@ -139,6 +257,11 @@ class Rules:
         self._commitments(at, wanted, endings, active)
         return self._transition(at, wanted, endings)
 
+    def _stored_start(self, fp: str, active: set[str]) -> dt.datetime | None:
+        if fp not in active or fp not in self.s.alerts:
+            return None
+        return parse_instant(self.s.alerts[fp]["startsAt"])
+
     # ExchangeGap.
 
     def _gaps(
@@ -160,22 +283,38 @@ class Rules:
             last = self.exchanges.last(kind)
             last_day = period(last["date"]).start if last else None
             anchor = max(signed, last_day) if last_day is not None else signed
-            starts = midnight(anchor + dt.timedelta(days=gap))
-            fp = fingerprint("ExchangeGap", agreement, kind)
             last_record = self.s.exchanges.get(last["key"]) if last else None
-            if at > starts:
-                critical = at > midnight(anchor + dt.timedelta(days=2 * gap))
-                wanted[fp] = self._gap_alert(
-                    agreement, kind, gap, signed, last, last_record, anchor, critical, starts
-                )
-            elif last is not None and last_day is not None and last_record is not None:
+            ended: Ending | None = None
+            if last is not None and last_day is not None and last_record is not None:
                 ids, urls = evidence(last_record)
-                endings[fp] = Ending(
+                ended = Ending(
                     midnight(last_day),
                     f"Resolved: {KIND_EXCHANGE[kind]} dated {last['date']} recorded.",
                     ids[-MAX_EVIDENCE:],
                     urls[-MAX_EVIDENCE:],
                 )
+            for severity, times in (("warning", 1), ("critical", 2)):
+                fp = fingerprint("ExchangeGap", agreement, kind, severity)
+                starts = midnight(anchor + dt.timedelta(days=times * gap))
+                if at > starts:
+                    stored = self._stored_start(fp, active)
+                    # A newer exchange closed the stored gap, and the new one passed the
+                    # threshold too: the stored episode ends at that exchange.
+                    restart = ended if stored is not None and stored < starts else None
+                    wanted[fp] = self._gap_alert(
+                        agreement,
+                        kind,
+                        gap,
+                        signed,
+                        last,
+                        last_record,
+                        anchor,
+                        severity,
+                        starts,
+                        restart,
+                    )
+                elif ended is not None:
+                    endings[fp] = ended
         # A gap alert of an agreement no longer in force for its kind ends with the signing
         # of the one that replaced it.
         for fp in active:
@@ -200,9 +339,11 @@ class Rules:
         last: JSON | None,
         last_record: JSON | None,
         anchor: dt.date,
-        critical: bool,
+        severity: str,
         starts: dt.datetime,
+        restart: Ending | None,
     ) -> Wanted:
+        critical = severity == "critical"
         days = 2 * gap if critical else gap
         summary = f"No {KIND_EXCHANGE[kind]} recorded for more than {days} days ({agreement})"
         if last is not None and period(last["date"]).start >= signed:
@@ -213,24 +354,25 @@ class Rules:
                 f"No {KIND_EXCHANGE[kind]} recorded since {agreement} was signed on "
                 f"{_day(signed)} ({before})."
             )
+        first = anchor + dt.timedelta(days=gap)
         text += (
             f" Agreement in force for {KIND_NOUN[kind]}: {agreement}, signed {_day(signed)}."
-            f" Gap threshold: {gap} days, exceeded on {_day(starts.date())}."
+            f" Gap threshold: {gap} days, exceeded on {_day(first)}."
         )
         if critical:
-            twice = anchor + dt.timedelta(days=2 * gap)
-            text += f" Twice the threshold ({2 * gap} days) exceeded on {_day(twice)}."
+            text += f" Twice the threshold ({2 * gap} days) exceeded on {_day(starts.date())}."
         ids, urls = evidence(last_record) if last_record is not None else ([], [])
         return Wanted(
             "ExchangeGap",
             agreement,
             kind,
-            "critical" if critical else "warning",
+            severity,
             starts,
             summary,
             text,
             ids[-MAX_EVIDENCE:],
             urls[-MAX_EVIDENCE:],
+            restart,
         )
 
     # SuspensionReported, SuspensionProlonged.
@@ -253,8 +395,11 @@ class Rules:
                     f" dated {ended['ended']} recorded."
                 )
                 ids = [by["event_id"]] if by.get("event_id") else []
-                for name in ("SuspensionReported", "SuspensionProlonged"):
-                    endings[fingerprint(name, agreement, kind)] = Ending(
+                for name, severity in (
+                    ("SuspensionReported", "warning"),
+                    ("SuspensionProlonged", "critical"),
+                ):
+                    endings[fingerprint(name, agreement, kind, severity)] = Ending(
                         midnight(period(ended["ended"]).start), note, ids
                     )
             record = self.suspensions.active(kind)
@@ -277,7 +422,7 @@ class Rules:
                 text += f" Reason given in the reports: {record['reason']}"
                 text += "" if str(record["reason"]).endswith(".") else "."
             text += f" Agreement in force for {KIND_NOUN[kind]} at that date: {agreement}."
-            wanted[fingerprint("SuspensionReported", agreement, kind)] = Wanted(
+            reported = Wanted(
                 "SuspensionReported",
                 agreement,
                 kind,
@@ -288,9 +433,10 @@ class Rules:
                 ids,
                 urls,
             )
+            wanted[reported.fingerprint] = reported
             prolonged = midnight(start + dt.timedelta(days=limit))
             if at > prolonged:
-                wanted[fingerprint("SuspensionProlonged", agreement, kind)] = Wanted(
+                long = Wanted(
                     "SuspensionProlonged",
                     agreement,
                     kind,
@@ -305,6 +451,7 @@ class Rules:
                     ids,
                     urls,
                 )
+                wanted[long.fingerprint] = long
 
     # BehindCommitment.
 
@@ -331,6 +478,13 @@ class Rules:
             daily=self.ledger.daily(c.agreement, c.kind, first, last),
         )
 
+    def _latest_delivery(self, c: Commitment, day: dt.date) -> tuple[dt.date | None, JSON | None]:
+        """The latest day up to `day` with a delivery under the commitment, and the swap."""
+        last = self.ledger.last_delivery(c.agreement, c.kind, c.signed, day)
+        if last is None:
+            return None, None
+        return last, self.exchanges.attached_on(c.kind, last, c.agreement)
+
     def _commitments(
         self,
         at: dt.datetime,
@@ -344,20 +498,23 @@ class Rules:
                 c = self.commitment(record, kind)
                 if c is None or day < c.signed:
                     continue
-                fp = fingerprint("BehindCommitment", c.agreement, kind)
+                fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
                 recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
                 sides = behind(c, recent, day)
-                firing = fp in active
+                stored = self._stored_start(fp, active)
                 if sides:
-                    if firing:
-                        starts = parse_instant(self.s.alerts[fp]["startsAt"])
+                    if stored is not None:
+                        starts = stored
                     else:
                         starts = midnight(onset(c, self.series(c, c.signed, day), day))
                     wanted[fp] = self._behind_alert(record, c, recent, day, sides, starts)
-                elif firing:
-                    floor = parse_instant(self.s.alerts[fp]["startsAt"]).date()
-                    back = recovery(c, self.series(c, c.signed, day), day, floor)
-                    endings[fp] = Ending(midnight(back), f"Resolved: on pace from {_day(back)}.")
+                elif stored is not None:
+                    back = recovery(c, self.series(c, c.signed, day), day, stored.date())
+                    _, swap = self._latest_delivery(c, back)
+                    ids, urls = evidence(swap) if swap is not None else ([], [])
+                    endings[fp] = Ending(
+                        midnight(back), f"Resolved: on pace from {_day(back)}.", ids, urls
+                    )
 
     def _behind_alert(
         self,
@@ -374,10 +531,16 @@ class Rules:
             got = s.upto(side, day)
             who = "both sides together" if side == "all" else side
             parts.append(f"{who} received {got} of {c.count}")
+        last, swap = self._latest_delivery(c, day)
         text = (
             f"Commitment under {c.agreement} (signed {_day(c.signed)}): {c.count} "
             f"{KIND_NOUN[c.kind]} {what}. Recorded since signing (resolved figures from reported "
             f"claims): " + "; ".join(parts) + "."
+        )
+        text += (
+            f" Latest delivery recorded under it: {_day(last)}."
+            if last is not None
+            else " No delivery recorded under it."
         )
         if c.due is not None:
             text += (
@@ -385,21 +548,16 @@ class Rules:
                 f" days of slack."
             )
         else:
-            first = side_progress(c, s, sides[0], day)
             horizon = c.signed + dt.timedelta(days=c.horizon_days)
-            window = min(c.window_days, (day - c.signed).days)
-            if first["rate_per_30_days"] == 0:
-                text += f" No delivery recorded for {sides[0]} in the last {window} days."
-            else:
-                text += (
-                    f" At the rate of the last {window} days ({first['rate_per_30_days']} per "
-                    f"30 days), {sides[0]} would complete on {first['projected_completion']}."
-                )
-            text += f" Horizon: {c.horizon_days} days from signing ({_day(horizon)})."
+            text += (
+                f" Expected pace: completion within {c.horizon_days} days of signing"
+                f" ({_day(horizon)}) at the rate of the latest {c.window_days} days."
+            )
         text += (
             f" Behind pace: {', '.join('both sides together' if x == 'all' else x for x in sides)}."
         )
         commitment = record["commitments"][c.kind]
+        ids, urls = evidence(swap) if swap is not None else ([], [])
         return Wanted(
             "BehindCommitment",
             c.agreement,
@@ -408,8 +566,9 @@ class Rules:
             starts,
             f"Commitment on {KIND_NOUN[c.kind]} under {c.agreement} behind its expected pace",
             text,
-            list(commitment.get("event_ids", []))[-MAX_EVIDENCE:],
-            list(commitment.get("urls", []))[-MAX_EVIDENCE:],
+            # The commitment's own reports, then the latest delivery under it.
+            [*commitment.get("event_ids", []), *ids][-MAX_EVIDENCE:],
+            [*commitment.get("urls", []), *urls][-MAX_EVIDENCE:],
         )
 
     # The state machine.
@@ -423,55 +582,39 @@ class Rules:
         for fp in sorted(set(active) | set(wanted)):
             current = self.s.alerts.get(fp) if fp in active else None
             want = wanted.get(fp)
-            if want is not None:
-                if current is not None and current["labels"]["severity"] == want.severity:
+            if current is not None and label_fingerprint(current) != fp:
+                # Stored under a fingerprint of fewer labels (before severity was one):
+                # closed here; the rules raise it again under its own fingerprint.
+                want = None
+                endings[fp] = Ending(
+                    at,
+                    "Resolved: superseded by the same alert under the fingerprint of all "
+                    "its labels.",
+                )
+            if want is None:
+                if current is not None:
+                    ending = endings.get(fp) or Ending(
+                        at, "Resolved: the condition no longer holds."
+                    )
+                    changes.append(resolve(Alert.model_validate(current), ending, at))
+                    del self.s.alerts[fp]
+                continue
+            if current is None:
+                alert = want.alert(want.starts_at)
+            elif want.restart is not None:
+                changes.append(resolve(Alert.model_validate(current), want.restart, at))
+                alert = want.alert(want.starts_at)
+            else:
+                alert = want.alert(want.starts_at)
+                if alert == Alert.model_validate(current):
                     still.append(fp)
                     continue
-                starts = parse_instant(current["startsAt"]) if current else want.starts_at
-                alert = Alert(
-                    labels=AlertLabels(
-                        alertname=want.alertname,  # type: ignore[arg-type]
-                        agreement=want.agreement,
-                        kind=want.kind,  # type: ignore[arg-type]
-                        severity=want.severity,  # type: ignore[arg-type]
-                    ),
-                    annotations=AlertAnnotations(
-                        summary=want.summary[:MAX_TEXT], description=want.description[:MAX_TEXT]
-                    ),
-                    startsAt=starts,
-                    status="firing",
-                    fingerprint=fp,
-                    evidence=AlertEvidence(event_ids=want.event_ids, urls=want.urls),
-                )
-                self.s.alerts[fp] = alert.model_dump(mode="json")
-                still.append(fp)
-                changes.append(alert)
-            elif current is not None:
-                fired = Alert.model_validate(current)
-                ending = endings.get(fp) or Ending(at, "Resolved: the condition no longer holds.")
-                ends = min(max(ending.at, fired.startsAt), max(at, fired.startsAt))
-                description = f"{fired.annotations.description} {ending.note}"[:MAX_TEXT]
-                proof = fired.evidence
-                if ending.event_ids or ending.urls:
-                    proof = AlertEvidence(
-                        event_ids=(ending.event_ids or list(proof.event_ids))[:MAX_EVIDENCE],
-                        urls=(ending.urls or list(proof.urls))[:MAX_EVIDENCE],
-                    )
-                changes.append(
-                    fired.model_copy(
-                        update={
-                            "status": "resolved",
-                            "endsAt": ends,
-                            "annotations": AlertAnnotations(
-                                summary=fired.annotations.summary, description=description
-                            ),
-                            "evidence": proof,
-                        }
-                    )
-                )
-                del self.s.alerts[fp]
+            self.s.alerts[fp] = alert.model_dump(mode="json")
+            still.append(fp)
+            changes.append(alert)
         if still != active:
             self.s.meta["alerts"] = still
+        # Stable: a resolved episode stays before the new one of the same fingerprint.
         return sorted(changes, key=alert_order)
 
     def active_alerts(self) -> list[JSON]:
@@ -482,5 +625,6 @@ class Rules:
                 ALERT_ORDER[a["labels"]["alertname"]],
                 a["labels"]["agreement"],
                 a["labels"]["kind"],
+                SEVERITY_ORDER[a["labels"]["severity"]],
             ),
         )

@@ -37,7 +37,7 @@ def test_tick_evaluates_without_moving_the_clock() -> None:
     assert [a.labels.alertname for a in fired] == ["ExchangeGap"]
     assert e.clock() == "2025-04-26T12:00:00Z"
     naive = e.tick(dt.datetime(2025, 7, 1))  # taken as UTC
-    assert [a.labels.severity for a in naive] == ["critical"]
+    assert [a.labels.severity for a in naive] == ["critical"]  # beside the firing warning
 
 
 def test_a_duplicate_moves_nothing() -> None:
@@ -98,9 +98,13 @@ def test_gauges_for_the_worker() -> None:
     e.apply(total("t", "pows", None, 1, "2025-05-06"))
     gauges = e.gauges()
     assert gauges["days_since_last_exchange"] == [
-        {"agreement": "test-2025-01", "kind": "remains", "days": 10}
+        {"agreement": "test-2025-01", "kind": "remains", "days": 10, "gap_days": 30}
     ]
     assert gauges["active_suspensions"] == {"remains": 0, "pows": 0, "civilians": 0}
+    # A live worker counts to the wall clock when it is later than the event clock.
+    later = e.gauges(dt.datetime(2025, 6, 5, 8, tzinfo=dt.UTC))
+    assert later["days_since_last_exchange"][0]["days"] == 40
+    assert e.gauges(dt.datetime(2025, 5, 1, tzinfo=dt.UTC)) == gauges
 
 
 def _snapshot(e: Engine) -> dict[str, dict[str, object]]:

@@ -9,20 +9,23 @@ from agents.core.stores import Stores
 from schemas.alerts import Alert
 from tests.core.helpers import REMAINS_ONLY, Tick, at, exchange, run_steps, suspension
 
-FP_GAP_REMAINS_JUNE = "726f2e7067bfeed9"
+FP_GAP_REMAINS_JUNE = "e78baf87f090657e"
 
 
-def test_fingerprint_is_stable_and_ignores_severity() -> None:
-    fp = fingerprint("ExchangeGap", "istanbul-2025-06", "remains")
+def test_fingerprint_is_over_every_label() -> None:
+    fp = fingerprint("ExchangeGap", "istanbul-2025-06", "remains", "warning")
     assert re.fullmatch(r"[0-9a-f]{16}", fp)
-    assert fp == fingerprint("ExchangeGap", "istanbul-2025-06", "remains")
-    assert fp != fingerprint("ExchangeGap", "istanbul-2025-06", "pows")
-    assert fp != fingerprint("BehindCommitment", "istanbul-2025-06", "remains")
-    # SHA-256 of "agreement=...\nalertname=...\nkind=..." (sorted labels), first 16 digits.
+    assert fp == fingerprint("ExchangeGap", "istanbul-2025-06", "remains", "warning")
+    assert fp != fingerprint("ExchangeGap", "istanbul-2025-06", "pows", "warning")
+    assert fp != fingerprint("BehindCommitment", "istanbul-2025-06", "remains", "warning")
+    # Alertmanager tells alerts apart by all their labels: so does the fingerprint.
+    assert fp != fingerprint("ExchangeGap", "istanbul-2025-06", "remains", "critical")
+    # SHA-256 of "agreement=...\nalertname=...\nkind=...\nseverity=..." (sorted labels),
+    # first 16 digits.
     assert fp == FP_GAP_REMAINS_JUNE
-    run = run_steps([exchange("a", "2025-04-26", ua=1), Tick(at("2025-07-01"))], REMAINS_ONLY)
+    run = run_steps([exchange("a", "2025-04-26", ua=1), Tick(at("2025-06-01"))], REMAINS_ONLY)
     (alert,) = run.alerts
-    assert alert.fingerprint == fingerprint("ExchangeGap", "test-2025-01", "remains")
+    assert alert.fingerprint == fingerprint("ExchangeGap", "test-2025-01", "remains", "warning")
 
 
 def test_starts_at_does_not_depend_on_when_rules_ran() -> None:
@@ -36,12 +39,13 @@ def test_starts_at_does_not_depend_on_when_rules_ran() -> None:
 def test_reevaluating_changes_nothing() -> None:
     e = Engine(Stores.in_memory(), REMAINS_ONLY)
     e.apply(exchange("a", "2025-04-26", ua=1))
-    assert len(e.tick(at("2025-07-01"))) == 1
+    assert len(e.tick(at("2025-07-01"))) == 2  # past twice the gap: warning and critical
     for _ in range(5):
         assert e.tick(at("2025-07-01")) == []
         assert e.tick(at("2025-06-30")) == []  # an earlier wall clock changes nothing either
-    assert len(e.alerts()) == 1
-    Alert.model_validate(e.alerts()[0])
+    assert len(e.alerts()) == 2
+    for alert in e.alerts():
+        Alert.model_validate(alert)
 
 
 def test_alert_wording_is_attributed_and_neutral() -> None:

@@ -20,7 +20,7 @@ from tests.core.helpers import (
 )
 
 
-def test_steady_cadence_then_silence_fires_escalates_and_resolves() -> None:
+def test_steady_cadence_then_silence_fires_a_warning_then_a_critical_both_resolved() -> None:
     steps = [
         exchange("e1", "2025-02-01", ua=500, ru=20),
         exchange("e2", "2025-03-01", ua=400, ru=10),
@@ -29,28 +29,32 @@ def test_steady_cadence_then_silence_fires_escalates_and_resolves() -> None:
         clock_at("c1", "2025-05-20"),  # 24 days: nothing
         clock_at("c2", "2025-05-27"),  # 31 days: warning
         clock_at("c3", "2025-06-10"),  # 45 days: still warning, no message
-        clock_at("c4", "2025-06-26"),  # 61 days: critical
-        clock_at("c5", "2025-07-01"),  # still critical, no message
+        clock_at("c4", "2025-06-26"),  # 61 days: critical beside the warning
+        clock_at("c5", "2025-07-01"),  # both still firing, no message
         exchange("e5", "2025-07-03", ua=300, ru=9),
     ]
     run = run_both(steps, REMAINS_ONLY)
     assert run.brief() == [
         ("firing", "ExchangeGap", "test-2025-01", "remains", "warning"),
         ("firing", "ExchangeGap", "test-2025-01", "remains", "critical"),
+        ("resolved", "ExchangeGap", "test-2025-01", "remains", "warning"),
         ("resolved", "ExchangeGap", "test-2025-01", "remains", "critical"),
     ]
-    first, escalated, resolved = run.alerts
-    assert first.fingerprint == escalated.fingerprint == resolved.fingerprint
-    assert first.startsAt == escalated.startsAt == resolved.startsAt == at("2025-05-26", 0)
-    assert resolved.endsAt == at("2025-07-03", 0)
-    assert first.annotations.description == (
+    warning, critical, warning_end, critical_end = run.alerts
+    # Each severity is its own alert: its own fingerprint, and the time its condition began.
+    assert warning.fingerprint == warning_end.fingerprint != critical.fingerprint
+    assert critical.fingerprint == critical_end.fingerprint
+    assert warning.startsAt == warning_end.startsAt == at("2025-05-26", 0)
+    assert critical.startsAt == critical_end.startsAt == at("2025-06-25", 0)
+    assert warning_end.endsAt == critical_end.endsAt == at("2025-07-03", 0)
+    assert warning.annotations.description == (
         "Latest remains exchange recorded: 2025-04-26. Agreement in force for remains: "
         "test-2025-01, signed 2025-01-10. Gap threshold: 30 days, exceeded on 2025-05-26."
     )
     assert (
-        "Twice the threshold (60 days) exceeded on 2025-06-25." in escalated.annotations.description
+        "Twice the threshold (60 days) exceeded on 2025-06-25." in critical.annotations.description
     )
-    assert resolved.evidence.event_ids == ["e5"]
+    assert warning_end.evidence.event_ids == critical_end.evidence.event_ids == ["e5"]
     assert run.engine.alerts() == []
 
 
@@ -66,9 +70,11 @@ def test_live_ticks_give_one_message_per_state_change() -> None:
     assert [(s, sev) for s, *_, sev in run.brief()] == [
         ("firing", "warning"),
         ("firing", "critical"),
+        ("resolved", "warning"),
         ("resolved", "critical"),
     ]
     assert run.alerts[0].startsAt == at("2025-05-26", 0)
+    assert run.alerts[1].startsAt == at("2025-06-25", 0)
     # The clock only follows events; ticks never move it.
     assert run.engine.clock() == "2025-07-02T12:00:00Z"
 
@@ -89,12 +95,22 @@ def test_suspension_announced_prolonged_then_ended_by_a_later_exchange() -> None
     assert run.brief() == [
         ("firing", "SuspensionReported", "test-2025-01", "pows", "warning"),
         ("firing", "SuspensionProlonged", "test-2025-01", "pows", "critical"),
+        # The second report dates it precisely: both re-sent with their current text.
+        ("firing", "SuspensionReported", "test-2025-01", "pows", "warning"),
+        ("firing", "SuspensionProlonged", "test-2025-01", "pows", "critical"),
         ("resolved", "SuspensionReported", "test-2025-01", "pows", "warning"),
         ("resolved", "SuspensionProlonged", "test-2025-01", "pows", "critical"),
     ]
-    reported, prolonged, end1, end2 = run.alerts
+    reported, prolonged, reported2, prolonged2, end1, end2 = run.alerts
     assert reported.startsAt == at("2025-04-01", 0)
     assert prolonged.startsAt == at("2025-05-01", 0)
+    assert reported2.fingerprint == reported.fingerprint
+    assert reported2.startsAt == at("2025-04-03", 0)
+    assert prolonged2.startsAt == at("2025-05-03", 0)
+    assert reported2.annotations.description.startswith(
+        "2 reports state that prisoner-of-war exchanges have been suspended since 2025-04-03."
+    )
+    assert reported2.evidence.event_ids == ["s1", "s2"]
     assert end1.endsAt == end2.endsAt == at("2025-06-02", 0)
     assert (
         reported.annotations.summary
@@ -325,9 +341,12 @@ def test_a_stall_between_two_events_is_reported_then_resolved() -> None:
     steps = [exchange("e1", "2025-02-01", ua=500), exchange("e2", "2025-04-15", ua=400)]
     run = run_both(steps, REMAINS_ONLY)
     assert run.brief() == [
+        ("firing", "ExchangeGap", "test-2025-01", "remains", "warning"),
         ("firing", "ExchangeGap", "test-2025-01", "remains", "critical"),
+        ("resolved", "ExchangeGap", "test-2025-01", "remains", "warning"),
         ("resolved", "ExchangeGap", "test-2025-01", "remains", "critical"),
     ]
     assert run.alerts[0].startsAt == at("2025-03-03", 0)
-    assert run.alerts[1].endsAt == at("2025-04-15", 0)
+    assert run.alerts[1].startsAt == at("2025-04-02", 0)
+    assert run.alerts[2].endsAt == run.alerts[3].endsAt == at("2025-04-15", 0)
     assert run.outcomes[1].alerts == run.alerts  # type: ignore[union-attr]
