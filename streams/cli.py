@@ -92,10 +92,15 @@ def worker(ctx: click.Context, **options: Any) -> None:
     import faust
 
     from streams.app import create_service, local_state
+    from streams.topic_admin import TopicError, create_topics
 
     ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
     settings = _settings(ctx)
     _kafka(lambda: None, settings)  # refused credentials: one clear error, exit 1
+    try:  # every topic it uses exists before Faust starts, without the broker's help
+        _kafka(lambda: asyncio.run(create_topics(settings)), settings)
+    except TopicError as exc:
+        raise click.ClickException(str(exc)) from None
     with local_state(settings) as rebuilt:
         service = create_service(settings)
         config = service.engine.config

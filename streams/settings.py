@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,9 +24,19 @@ class Settings(BaseModel):
     app_id: str = Field(default="exchange-watch", pattern=r"^[A-Za-z0-9._-]{1,100}$")
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=0, le=65535)
+    # How the other workers reach this one (Faust's routing of the views to the tables'
+    # owner); default http://<web host>:<web port>, with the host name when binding all.
+    canonical_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+$")
+    # How people reach the workers' views (alerts link to <public URL>/alerts); default:
+    # the canonical URL.
+    public_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     store: str = "rocksdb://"
     data_dir: Path = Path(".cache/worker")
     partitions: int = Field(default=4, ge=1, le=1000)
+    # Replication factor of every topic the service creates, its tables' changelogs included.
+    replication: int = Field(default=1, ge=1, le=10)
+    # Every alert state change and dead letter is kept at least this long (README, Topics).
+    retention_days: int = Field(default=30, ge=1, le=3650)
     # exactly_once: an event's table changes, its alerts and its offset commit land together
     # or not at all, so a crash neither loses nor double-counts (see README, Reliability).
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "exactly_once"
@@ -35,6 +46,12 @@ class Settings(BaseModel):
     agreements_file: Path | None = None
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    # No news received for this long: exported for the Prometheus rule ExchangeWatchNoNews.
+    news_silence_seconds: float = Field(default=21_600.0, gt=0, le=30 * 86_400)
+    # Alertmanager delivery (off when unset): its API base URL, e.g. http://alertmanager:9093,
+    # and how often alerts still firing are sent again (below its resolve_timeout, 5 min).
+    alertmanager_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    alertmanager_resend_seconds: float = Field(default=60.0, gt=0, le=3600)
     # Kafka security (SASL over TLS); the password never appears in logs or views.
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
@@ -67,6 +84,21 @@ class Settings(BaseModel):
                 values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(values)
+
+    @property
+    def worker_url(self) -> str:
+        """The canonical URL: how the other workers reach this one."""
+        if self.canonical_url:
+            return self.canonical_url
+        host = self.web_host
+        if host in ("", "0.0.0.0", "::"):
+            host = socket.gethostname()
+        return f"http://{host}:{self.web_port}"
+
+    @property
+    def alerts_url(self) -> str:
+        """Where a person sees the active alerts: the generatorURL of every alert sent."""
+        return (self.public_url or self.worker_url).rstrip("/") + "/alerts"
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -1,8 +1,8 @@
-"""Topic names (DESIGN.md, Topics), with the optional prefix."""
+"""Topic names (DESIGN.md, Topics), with the optional prefix, and how each is created."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 NEWS_ITEMS = "news.items"
 NEWS_CLASSIFIED = "news.classified"
@@ -39,3 +39,40 @@ class TopicNames:
             ticks=prefix + TICKS,
             feeds_seen=prefix + FEEDS_SEEN,
         )
+
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic as the worker creates it when missing: partitions and topic-level configs
+    (the replication factor is the EXWATCH_REPLICATION setting)."""
+
+    name: str
+    partitions: int
+    configs: dict[str, str] = field(default_factory=dict)
+
+
+def topic_specs(names: TopicNames, partitions: int, retention_days: int) -> list[TopicSpec]:
+    """Every topic the service reads or writes (its tables' changelogs and Faust's own topics
+    are declared by Faust, compacted).
+
+    - news.items: the scrapers' topic; the broker's retention.
+    - news.classified: one message per item, keyed by its id: compacted.
+    - exchange.events: kept (retention.ms -1): the record the tables were built from.
+    - alerts: keyed by fingerprint, compacted once older than `retention_days`, so every state
+      change stays readable that long and the latest state of each alert stays for good.
+    - deadletter: kept `retention_days`.
+    - ticks (internal): kept one day.
+    """
+    keep = str(retention_days * DAY_MS)
+    return [
+        TopicSpec(names.news_items, partitions),
+        TopicSpec(names.news_classified, partitions, {"cleanup.policy": "compact"}),
+        TopicSpec(names.exchange_events, partitions, {"retention.ms": "-1"}),
+        TopicSpec(names.ticks, partitions, {"retention.ms": str(DAY_MS)}),
+        # One partition: the alert stream of the one dyad keeps its order.
+        TopicSpec(names.alerts, 1, {"cleanup.policy": "compact", "min.compaction.lag.ms": keep}),
+        TopicSpec(names.deadletter, 1, {"retention.ms": keep}),
+    ]
