@@ -36,6 +36,7 @@ def register(service: Service) -> None:
     async def classify_news(stream: faust.StreamT) -> None:
         async for event in stream.events():
             message = event.message
+            metrics.NEWS_LAST_RECEIVED.set(time.time())
             # The reading happens here, outside the commit gate; what one item sends (or its
             # dead letter) commits with its offset. Items read late (skipped by the
             # consumer, see agents/positions.py) are read inside.

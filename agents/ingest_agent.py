@@ -53,9 +53,10 @@ def register(service: Service) -> None:
             progress(STAGE)
 
     async def handle(message: Message) -> None:
+        firing = engine.active_fingerprints()
         if message.topic == service.names.ticks:
             now = dt.datetime.fromisoformat(orjson.loads(message.value or b"")["now"])
-            await send_alerts(service, engine.tick(now))
+            await send_alerts(service, engine.tick(now), firing)
             return
         try:
             ev = decode_event(message.value)
@@ -71,7 +72,7 @@ def register(service: Service) -> None:
         metrics.EXCHANGE_EVENTS.labels(type=ev.type, kind=ev.kind, origin=ev.origin).inc()
         if outcome.duplicate:
             metrics.DUPLICATES.labels(kind=ev.kind).inc()
-        await send_alerts(service, outcome.alerts)
+        await send_alerts(service, outcome.alerts, firing)
 
     if service.settings.clock == "live":
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from agents.core.rules import alert_changes
 from agents.deadletters import dead_letter
 from schemas.alerts import Alert
 from schemas.codec import Rejected
@@ -31,11 +32,22 @@ async def send_dead_letter(service: Service, msg: Message, error: Rejected, stag
     metrics.DEADLETTERS.labels(reason=error.reason, stage=stage).inc()
 
 
-async def send_alerts(service: Service, alerts: list[Alert]) -> None:
-    for alert in alerts:
-        await service.alerts.send(key=alert.fingerprint.encode("ascii"), value=alert)
-        counter = metrics.ALERTS_FIRED if alert.status == "firing" else metrics.ALERTS_RESOLVED
-        counter.labels(alertname=alert.labels.alertname).inc()
+COUNTERS = {
+    "fired": metrics.ALERTS_FIRED,
+    "updated": metrics.ALERTS_UPDATED,
+    "resolved": metrics.ALERTS_RESOLVED,
+}
+
+
+async def send_alerts(service: Service, alerts: list[Alert], firing_before: set[str]) -> None:
+    """Send the alert messages of one step, each linking to the workers' /alerts;
+    `firing_before` (the engine's active fingerprints before the step) tells new from
+    re-sent alerts for the metrics."""
+    link = service.settings.alerts_url
+    for alert, change in zip(alerts, alert_changes(firing_before, alerts), strict=True):
+        message = alert.model_copy(update={"generatorURL": link})
+        await service.alerts.send(key=alert.fingerprint.encode("ascii"), value=message)
+        COUNTERS[change].labels(alertname=alert.labels.alertname).inc()
 
 
 def progress(agent: str) -> None:

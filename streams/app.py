@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -108,11 +109,12 @@ def make_app(settings: Settings) -> faust.App:
         store=settings.store,
         datadir=str(settings.data_dir),
         topic_partitions=settings.partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication,
         processing_guarantee=settings.processing_guarantee,
         web_host=settings.web_host,
         web_bind=settings.web_host,
         web_port=settings.web_port,
+        canonical_url=settings.worker_url,
         web_enabled=True,
         # Only the views of DESIGN.md: Faust's /router and /table views (cluster layout,
         # table contents) are off; routing between workers does not need them.
@@ -200,5 +202,17 @@ def create_service(settings: Settings | None = None) -> Service:
     ingest_agent.register(service)
     web.register(service)
     health.register(service)
-    metrics.register_engine(service.engine, lambda: service.owns_dyad)
+    metrics.register_engine(
+        service.engine, lambda: service.owns_dyad, live=settings.clock == "live"
+    )
+    metrics.start_counters(
+        [names.news_items, names.exchange_events, names.ticks],
+        (classify_agent.STAGE, ingest_agent.STAGE),
+    )
+    metrics.NEWS_LAST_RECEIVED.set(time.time())
+    metrics.NEWS_SILENCE_THRESHOLD.set(settings.news_silence_seconds)
+    if settings.alertmanager_url:
+        from streams import alertmanager
+
+        alertmanager.register(service)
     return service

@@ -8,10 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from faust.types import TP
-from prometheus_client import Gauge
+from prometheus_client import REGISTRY, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from agents.watchdog import StallWatch
 from streams.topics import DYAD
@@ -43,7 +46,57 @@ CONSUMER_STALLED = Gauge(
 )
 
 
+class RecoveryCollector(Collector):
+    """Table recovery (the tables rebuilt from their changelogs after a start or a
+    rebalance), read from Faust's recovery service at scrape time: the web server answers
+    while recovery runs, when timers and agents may not."""
+
+    def __init__(self, service: Service | None = None) -> None:
+        self.service = service
+
+    def _families(self) -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+        return (
+            GaugeMetricFamily(
+                "exchange_watch_table_recovery_in_progress",
+                "1 while the worker rebuilds its tables from their changelogs.",
+            ),
+            GaugeMetricFamily(
+                "exchange_watch_table_recovery_seconds",
+                "How long the recovery in progress has run (0 when none runs).",
+            ),
+            GaugeMetricFamily(
+                "exchange_watch_table_recovery_remaining_messages",
+                "Changelog messages the recovery in progress has still to read.",
+            ),
+        )
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        yield from self._families()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        running, seconds, remaining = self._families()
+        if self.service is None:
+            return
+        try:
+            tables: Any = self.service.app.tables
+            recovery = tables.recovery
+            active = bool(recovery.in_recovery)
+            started = recovery._recovery_started_at  # Faust keeps it private
+            left = recovery.active_remaining_total() if active else 0
+        except Exception:  # not started yet
+            return
+        running.add_metric([], int(active))
+        seconds.add_metric([], time.monotonic() - started if active and started else 0.0)
+        remaining.add_metric([], left)
+        yield from (running, seconds, remaining)
+
+
+RECOVERY = RecoveryCollector()
+REGISTRY.register(RECOVERY)
+
+
 def register(service: Service) -> None:
+    RECOVERY.service = service
     app = service.app
     settings = service.settings
     inputs = {service.names.news_items, service.names.exchange_events, service.names.ticks}

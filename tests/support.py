@@ -183,6 +183,17 @@ class Worker:
         )
 
 
+def alert_messages(worker: Worker, values: list[bytes]) -> list[dict[str, Any]]:
+    """Alert messages as `replay` writes them: each must link to the worker's /alerts
+    (`generatorURL`, which only a worker knows), and the link is then left out."""
+    out = []
+    for value in values:
+        alert = orjson.loads(value)
+        assert alert.pop("generatorURL") == worker.url + "/alerts", alert
+        out.append(alert)
+    return out
+
+
 def run(coro: Any) -> Any:
     return asyncio.run(coro)
 

@@ -15,6 +15,7 @@ from agents.core.config import Config
 from agents.core.replay import run as replay
 from tests.support import (
     Worker,
+    alert_messages,
     consume,
     free_port,
     http_get_json,
@@ -94,6 +95,6 @@ def test_kill_9_mid_stream_loses_nothing_and_counts_nothing_twice(
         # Every alert state change once, in order: none lost, none repeated.
         expected_alerts = [orjson.loads(a) for a in reference.alert_lines]
         records = consume(worker.bootstrap, worker.topic("alerts"), len(expected_alerts) + 1, 20)
-        assert [orjson.loads(r.value) for r in records] == expected_alerts
+        assert alert_messages(worker, [r.value for r in records]) == expected_alerts
     finally:
         worker.stop()

@@ -13,7 +13,15 @@ import pytest
 
 from agents.core.config import Config
 from agents.core.replay import run as replay
-from tests.support import CORPUS, ROOT, Worker, consume, http_get_json, produce
+from tests.support import (
+    CORPUS,
+    ROOT,
+    Worker,
+    alert_messages,
+    consume,
+    http_get_json,
+    produce,
+)
 
 SEED = CORPUS / "seed-news.jsonl"
 needs_corpus = pytest.mark.skipif(
@@ -65,7 +73,7 @@ def test_seed_article_through_the_classify_agent(make_worker: Any) -> None:
 
 def alerts_on_topic(worker: Worker, expect: int, timeout: float = 60) -> list[dict[str, Any]]:
     records = consume(worker.bootstrap, worker.topic("alerts"), expect, timeout=timeout)
-    return [orjson.loads(r.value) for r in records]
+    return alert_messages(worker, [r.value for r in records])
 
 
 def check_same_alerts(worker: Worker, path: Path, topic: str, key: bytes | None) -> int:
