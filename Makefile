@@ -15,17 +15,22 @@ PYTEST_ARGS ?=
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# Python packages (the project and its dev extras), kcat for the interoperability test, and the
-# Kafka jars from Maven Central. Each step is skipped when already done.
+# Python packages (the project and its dev extras), kcat for the interoperability test,
+# Prometheus (with promtool) and Alertmanager for the monitoring tests, and the Kafka jars
+# from Maven Central. Each step is skipped when already done.
+DEBIAN_PACKAGES := kcat prometheus prometheus-alertmanager
+DEBIAN_COMMANDS := kcat prometheus promtool prometheus-alertmanager
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
-	@command -v kcat >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq kcat >/dev/null; \
-	  else echo "kcat missing: sudo apt-get install kcat" >&2; exit 1; fi; }
+	@missing=$$(for c in $(DEBIAN_COMMANDS); do command -v $$c >/dev/null || echo $$c; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	  else echo "missing: $$missing; run: sudo apt-get install --no-install-recommends $(DEBIAN_PACKAGES)" >&2; exit 1; fi; fi
 	$(BROKER) fetch
 
 # Starts the local broker unless EXWATCH_BROKER names a reachable one; stops only what it started.
