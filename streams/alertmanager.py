@@ -11,9 +11,11 @@ group delivers; when it stops, another takes over.
 
 Its position is the group's committed offset: the first message Alertmanager has not accepted.
 It is committed only after a post was accepted; a failed post is retried with a growing delay
-(1 s to 60 s), so nothing is lost while Alertmanager is down. On an assignment the partition is
-read from its start to learn the latest state of every alert (the topic is compacted by
-fingerprint): messages before the committed offset are not posted again, those after are.
+(1 s to 60 s), so nothing is lost while Alertmanager is down or the URL is wrong; an alert
+Alertmanager refuses as invalid (400) is logged, counted and passed over. On an assignment the
+partition is read from its start to learn the latest state of every alert (the topic is
+compacted by fingerprint): messages before the committed offset are not posted again, those
+after are.
 
 Alertmanager resolves a firing alert it has not heard of for `resolve_timeout` (5 minutes by
 default), and forgets every alert when it restarts: every EXWATCH_ALERTMANAGER_RESEND_SECONDS
@@ -49,8 +51,10 @@ MAX_DELAY = 60.0
 POST_TIMEOUT = 10.0
 # Alerts per post; a burst of state changes goes in several posts, in order.
 BATCH = 200
-# Alertmanager's answers that a retry cannot change: the alert itself is refused.
-REFUSED = frozenset(range(400, 500)) - {408, 429}
+# Alertmanager's answers that a retry cannot change: the alert itself is refused. Every other
+# failure (no answer, 5xx, and 404 or 401 from a wrong URL or a proxy) is retried: a mistake
+# in the configuration must not lose alerts.
+REFUSED = frozenset({400, 422})
 
 
 def _time(moment: Any) -> str:
@@ -78,7 +82,7 @@ def to_alertmanager(alert: Alert, link: str) -> dict[str, Any]:
 
 
 class Transient(Exception):
-    """A post that may succeed later (no answer, a timeout, 5xx, 408, 429)."""
+    """A post that may succeed later."""
 
     def __init__(self, cause: str) -> None:
         super().__init__(cause)
@@ -86,7 +90,7 @@ class Transient(Exception):
 
 
 class Refused(Exception):
-    """Alertmanager refused the alerts as invalid (4xx): posting them again cannot help."""
+    """Alertmanager refused the alerts as invalid: posting them again cannot help."""
 
 
 class Sink:
@@ -174,11 +178,12 @@ class Sink:
         if last < 0:
             return
         await self._note_pending(consumer, len(todo))
+        accepted = 0
         for start in range(0, len(todo), BATCH):
-            await self._deliver(http, todo[start : start + BATCH])
+            accepted += await self._deliver(http, todo[start : start + BATCH])
         for alert in todo:
             state[alert.fingerprint] = alert
-        metrics.AM_DELIVERED.labels(reason="change").inc(len(todo))
+        metrics.AM_DELIVERED.labels(reason="change").inc(accepted)
         self.delivered_until[tp] = last + 1
         try:
             await consumer.commit({tp: last + 1})
@@ -188,21 +193,20 @@ class Sink:
             # Alertmanager takes as the same alerts.
             log.warning("could not commit the Alertmanager position %d: %s", last + 1, exc)
 
-    async def _deliver(self, http: aiohttp.ClientSession, alerts: list[Alert]) -> None:
-        """Post until accepted; alerts refused as invalid are logged, counted and passed."""
+    async def _deliver(self, http: aiohttp.ClientSession, alerts: list[Alert]) -> int:
+        """Post until accepted; alerts refused as invalid are logged, counted and passed.
+        Returns how many were accepted."""
         delay = FIRST_DELAY
         while True:
             try:
                 await self._post(http, alerts)
-                return
+                return len(alerts)
             except Refused as exc:
                 if len(alerts) > 1:  # find the one refused, deliver the others
-                    for alert in alerts:
-                        await self._deliver(http, [alert])
-                    return
+                    return sum([await self._deliver(http, [alert]) for alert in alerts])
                 metrics.AM_REJECTED.inc()
                 log.error("Alertmanager refused alert %s: %s", alerts[0].fingerprint, exc)
-                return
+                return 0
             except Transient as exc:
                 metrics.AM_FAILURES.labels(cause=exc.cause).inc()
                 log.warning("Alertmanager at %s: %s; again in %.0f s", self.url, exc, delay)

@@ -93,7 +93,7 @@ AM_FAILURES = Counter(
 )
 AM_REJECTED = Counter(
     "alertmanager_rejected",
-    "Alerts Alertmanager refused as invalid (HTTP 4xx), skipped after one try each.",
+    "Alerts Alertmanager refused as invalid (HTTP 400), passed over after one try each.",
     namespace=NS,
 )
 AM_PENDING = Gauge(

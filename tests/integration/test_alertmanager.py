@@ -194,6 +194,27 @@ def test_every_state_change_reaches_alertmanager_across_its_restart(
         )
         assert by_labels(alertmanager.alerts()).keys() == {labels_key(behind)}
         assert committed(kafka_bootstrap, group, topic) == 3
+        # An alert Alertmanager refuses (400: it ends before it starts) is passed over, not
+        # retried for ever; the next one is delivered.
+        rejected_before = counter("exchange_watch_alertmanager_rejected_total")
+        refused = make_alert("ExchangeGap", "pows", "warning", "2025-09-01", ends="2025-08-01")
+        prolonged = make_alert("SuspensionProlonged", "pows", "critical", "2025-10-31")
+        send(refused, prolonged)
+        wait_until(
+            lambda: committed(kafka_bootstrap, group, topic) == 5, 30, "past the refused alert"
+        )
+        assert counter("exchange_watch_alertmanager_rejected_total") - rejected_before == 1
+        assert by_labels(alertmanager.alerts()).keys() == {
+            labels_key(behind),
+            labels_key(prolonged),
+        }
+        prolonged_end = make_alert(
+            "SuspensionProlonged", "pows", "critical", "2025-10-31", ends="2026-03-05"
+        )
+        send(prolonged_end)
+        wait_until(
+            lambda: committed(kafka_bootstrap, group, topic) == 6, 30, "the prolonged resolved"
+        )
 
         # Alertmanager stops; three state changes arrive meanwhile.
         alertmanager.stop()
@@ -210,12 +231,12 @@ def test_every_state_change_reaches_alertmanager_across_its_restart(
             30,
             "failed posts while Alertmanager is down",
         )
-        assert committed(kafka_bootstrap, group, topic) == 3  # nothing accepted: not moved
+        assert committed(kafka_bootstrap, group, topic) == 6  # nothing accepted: not moved
 
         # Back (same port and storage): every change is delivered, in order.
         alertmanager.start()
         wait_until(
-            lambda: committed(kafka_bootstrap, group, topic) == 6, 60, "the sink to catch up"
+            lambda: committed(kafka_bootstrap, group, topic) == 9, 60, "the sink to catch up"
         )
         final = by_labels(alertmanager.alerts())
         assert final.keys() == {labels_key(suspension)}
@@ -225,9 +246,12 @@ def test_every_state_change_reaches_alertmanager_across_its_restart(
             30,
             "the resolution that waited",
         )
-        assert counter(
-            "exchange_watch_alertmanager_delivered_total", reason="change"
-        ) - delivered_before == len(sent)
+        # Every state change accepted, the refused one aside.
+        assert (
+            counter("exchange_watch_alertmanager_delivered_total", reason="change")
+            - delivered_before
+            == len(sent) - 1
+        )
 
         # Started again with nothing new on the topic: it forgot every alert; the re-send
         # gives it back what still fires.
