@@ -18,8 +18,9 @@ compacted by fingerprint): messages before the committed offset are not posted a
 after are.
 
 Alertmanager resolves a firing alert it has not heard of for `resolve_timeout` (5 minutes by
-default), and forgets every alert when it restarts: every EXWATCH_ALERTMANAGER_RESEND_SECONDS
-(60 s) the sink posts again every alert still firing, as Prometheus does.
+default), and forgets every alert when it restarts, a resolution it accepted but had not yet
+notified included: every EXWATCH_ALERTMANAGER_RESEND_SECONDS (60 s) the sink posts again every
+alert still firing, and every alert resolved in the last 15 minutes, as Prometheus does.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ MAX_DELAY = 60.0
 POST_TIMEOUT = 10.0
 # Alerts per post; a burst of state changes goes in several posts, in order.
 BATCH = 200
+# Resolved alerts are posted again for this long after their message was written (Prometheus'
+# own rule manager does the same), so that a restarted Alertmanager still notifies them.
+RESOLVED_RESEND_SECONDS = 15 * 60
 # Alertmanager's answers that a retry cannot change: the alert itself is refused. Every other
 # failure (no answer, 5xx, and 404 or 401 from a wrong URL or a proxy) is retried: a mistake
 # in the configuration must not lose alerts.
@@ -101,9 +105,9 @@ class Sink:
         self.link = settings.alerts_url
         self.topic = TopicNames.with_prefix(settings.topic_prefix).alerts
         self.group = f"{settings.app_id}-alertmanager"
-        # Per assigned partition: the latest state of every alert read, the first offset not
-        # yet accepted by Alertmanager.
-        self.latest: dict[TopicPartition, dict[str, Alert]] = {}
+        # Per assigned partition: the latest state of every alert read (with the time its
+        # message was written), the first offset not yet accepted by Alertmanager.
+        self.latest: dict[TopicPartition, dict[str, tuple[Alert, float]]] = {}
         self.delivered_until: dict[TopicPartition, int] = {}
         self.consumer: AIOKafkaConsumer | None = None
 
@@ -158,7 +162,7 @@ class Sink:
     ) -> None:
         state = self.latest.setdefault(tp, {})
         until = self.delivered_until.get(tp, 0)
-        todo: list[Alert] = []
+        todo: list[tuple[Alert, float]] = []
         last = -1
         for record in records:
             try:
@@ -168,22 +172,26 @@ class Sink:
                     "%s[%d]@%d is not an alert; passed", tp.topic, tp.partition, record.offset
                 )
                 alert = None
+            written = record.timestamp / 1000.0
             if record.offset < until:  # accepted before: its state only
                 if alert is not None:
-                    state[alert.fingerprint] = alert
+                    state[alert.fingerprint] = (alert, written)
                 continue
             last = record.offset
             if alert is not None:
-                todo.append(alert)
+                todo.append((alert, written))
         if last < 0:
             return
         await self._note_pending(consumer, len(todo))
-        accepted = 0
+        accepted: set[int] = set()
         for start in range(0, len(todo), BATCH):
-            accepted += await self._deliver(http, todo[start : start + BATCH])
-        for alert in todo:
-            state[alert.fingerprint] = alert
-        metrics.AM_DELIVERED.labels(reason="change").inc(accepted)
+            chunk = [a for a, _ in todo[start : start + BATCH]]
+            accepted.update(id(a) for a in await self._deliver(http, chunk))
+        for alert, written in todo:
+            # A refused alert is not kept for the re-sends: Alertmanager holds the state before.
+            if id(alert) in accepted:
+                state[alert.fingerprint] = (alert, written)
+        metrics.AM_DELIVERED.labels(reason="change").inc(len(accepted))
         self.delivered_until[tp] = last + 1
         try:
             await consumer.commit({tp: last + 1})
@@ -193,20 +201,20 @@ class Sink:
             # Alertmanager takes as the same alerts.
             log.warning("could not commit the Alertmanager position %d: %s", last + 1, exc)
 
-    async def _deliver(self, http: aiohttp.ClientSession, alerts: list[Alert]) -> int:
+    async def _deliver(self, http: aiohttp.ClientSession, alerts: list[Alert]) -> list[Alert]:
         """Post until accepted; alerts refused as invalid are logged, counted and passed.
-        Returns how many were accepted."""
+        Returns the alerts accepted."""
         delay = FIRST_DELAY
         while True:
             try:
                 await self._post(http, alerts)
-                return len(alerts)
+                return alerts
             except Refused as exc:
                 if len(alerts) > 1:  # find the one refused, deliver the others
-                    return sum([await self._deliver(http, [alert]) for alert in alerts])
+                    return [a for alert in alerts for a in await self._deliver(http, [alert])]
                 metrics.AM_REJECTED.inc()
                 log.error("Alertmanager refused alert %s: %s", alerts[0].fingerprint, exc)
-                return 0
+                return []
             except Transient as exc:
                 metrics.AM_FAILURES.labels(cause=exc.cause).inc()
                 log.warning("Alertmanager at %s: %s; again in %.0f s", self.url, exc, delay)
@@ -231,23 +239,41 @@ class Sink:
         raise Transient(f"HTTP {status}")
 
     async def _resend(self, http: aiohttp.ClientSession) -> None:
-        firing = sorted(
-            (a for state in self.latest.values() for a in state.values() if a.status == "firing"),
+        recent = time.time() - RESOLVED_RESEND_SECONDS
+        known = [held for state in self.latest.values() for held in state.values()]
+        firing = [a for a, _ in known if a.status == "firing"]
+        metrics.AM_FIRING.set(len(firing))
+        again = sorted(
+            firing + [a for a, written in known if a.status == "resolved" and written >= recent],
             key=lambda a: a.fingerprint,
         )
-        metrics.AM_FIRING.set(len(firing))
-        for start in range(0, len(firing), BATCH):
-            chunk = firing[start : start + BATCH]
+        for start in range(0, len(again), BATCH):
+            chunk = again[start : start + BATCH]
             try:
                 await self._post(http, chunk)
             except Transient as exc:  # tried again at the next re-send
                 metrics.AM_FAILURES.labels(cause=exc.cause).inc()
                 return
-            except Refused as exc:
-                metrics.AM_REJECTED.inc(len(chunk))
-                log.error("Alertmanager refused the re-sent alerts: %s", exc)
-                return
+            except Refused:
+                # One read back from the topic that Alertmanager refused before: find it, post
+                # the others, and keep it out of the re-sends.
+                chunk = [a for a in chunk if await self._resent_alone(http, a)]
             metrics.AM_DELIVERED.labels(reason="resend").inc(len(chunk))
+
+    async def _resent_alone(self, http: aiohttp.ClientSession, alert: Alert) -> bool:
+        try:
+            await self._post(http, [alert])
+            return True
+        except Transient as exc:
+            metrics.AM_FAILURES.labels(cause=exc.cause).inc()
+            return False
+        except Refused as exc:
+            metrics.AM_REJECTED.inc()
+            log.error("Alertmanager refused alert %s: %s", alert.fingerprint, exc)
+            for state in self.latest.values():
+                if alert.fingerprint in state and state[alert.fingerprint][0] is alert:
+                    del state[alert.fingerprint]
+            return False
 
     async def _caught_up(self, consumer: AIOKafkaConsumer) -> bool:
         """Whether every assigned partition was read up to the accepted position: before

@@ -262,6 +262,40 @@ def test_every_state_change_reaches_alertmanager_across_its_restart(
         )
         assert back.keys() == {labels_key(suspension)}
         assert back[labels_key(suspension)]["annotations"]["description"] == "2 reports."
+        # And the receiver was told of every state change Alertmanager could notify: each
+        # firing, each resolution with its end time (a resolution accepted just before a stop
+        # is posted again after it, and notified then), the refused alert aside.
+        expected = {
+            ("firing", labels_key(gap), None),
+            ("firing", labels_key(behind), None),
+            ("resolved", labels_key(gap), "2025-08-19T00:00:00Z"),
+            ("firing", labels_key(prolonged), None),
+            ("resolved", labels_key(prolonged), "2026-03-05T00:00:00Z"),
+            ("resolved", labels_key(behind), "2025-10-02T00:00:00Z"),
+            ("firing", labels_key(suspension), None),
+        }
+        wait_until(lambda: set(webhook.notified()) == expected, 30, "every notification")
+
+        # Another sink of the group takes over (a worker that joins) facing an Alertmanager
+        # that knows nothing: it learns the alerts from the topic, posts no change again, and
+        # re-sends what fires; the refused alert read back is found and left out again.
+        sink.stop()
+        alertmanager.stop()
+        alertmanager.start()
+        rejected = counter("exchange_watch_alertmanager_rejected_total")
+        delivered = counter("exchange_watch_alertmanager_delivered_total", reason="change")
+        sink = SinkThread(settings).start()
+        again = wait_until(
+            lambda: by_labels(alertmanager.alerts()) or None, 30, "the firing alert re-sent"
+        )
+        assert again.keys() == {labels_key(suspension)}
+        wait_until(
+            lambda: counter("exchange_watch_alertmanager_rejected_total") == rejected + 1,
+            30,
+            "the refused alert found again",
+        )
+        assert counter("exchange_watch_alertmanager_delivered_total", reason="change") == delivered
+        assert committed(kafka_bootstrap, group, topic) == 9
         print(
             "Alertmanager GET /api/v2/alerts after its restart:\n"
             + orjson.dumps(alertmanager.alerts(), option=orjson.OPT_INDENT_2).decode()
