@@ -132,9 +132,14 @@ class SeenStore:
         )
         await admin.start()
         try:
-            # Replication as the worker's own topics (streams/app.py); a topic created beforehand
-            # with more replicas is used as it is.
-            topic = NewTopic(self.topic, 1, 1, topic_configs={"cleanup.policy": "compact"})
+            # Replication as the worker's own topics (EXWATCH_REPLICATION); a topic created
+            # beforehand is used as it is.
+            topic = NewTopic(
+                self.topic,
+                1,
+                self.settings.replication,
+                topic_configs={"cleanup.policy": "compact"},
+            )
             response: Any = await admin.create_topics([topic])
             _, code, message = response.topic_errors[0][:3]
             if code not in (0, TOPIC_EXISTS):
