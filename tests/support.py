@@ -213,24 +213,47 @@ def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes
     run(_produce(bootstrap, topic, messages))
 
 
-async def _consume(bootstrap: str, topic: str, expect: int, timeout: float) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
+def reading_consumer(bootstrap: str) -> AIOKafkaConsumer:
+    """A consumer for reading a topic from its start, committed records only.
+
+    `auto_offset_reset="earliest"`: assign() starts a reset by the default policy ("latest")
+    that can finish after seek_to_beginning() and leave the position at the end (seen on a
+    loaded machine as a read of 0 records)."""
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
     )
+
+
+async def assign_from_start(
+    consumer: AIOKafkaConsumer, topic: str, appear: float
+) -> list[TopicPartition]:
+    """Assign every partition of `topic` at its start; none when the topic does not appear
+    within `appear` seconds (metadata can lag a new topic)."""
+    deadline = time.monotonic() + appear
+    while True:
+        await consumer._client.force_metadata_update()
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if tps or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.3)
+    if tps:
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+    return tps
+
+
+async def _consume(bootstrap: str, topic: str, expect: int, timeout: float) -> list[Any]:
+    consumer = reading_consumer(bootstrap)
     await consumer.start()
     out: list[Any] = []
     try:
         deadline = time.monotonic() + timeout
-        tps: list[TopicPartition] = []
-        while not tps and time.monotonic() < deadline:
-            await consumer._client.force_metadata_update()
-            tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-            if not tps:
-                await asyncio.sleep(0.5)
+        tps = await assign_from_start(consumer, topic, timeout)
         if not tps:
             return out
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
         while len(out) < expect and time.monotonic() < deadline:
             batch = await consumer.getmany(*tps, timeout_ms=500)
             for records in batch.values():

@@ -38,7 +38,7 @@ from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
@@ -49,7 +49,16 @@ from schemas.codec import MAX_MESSAGE_BYTES
 from schemas.common import MAX_COUNT, MAX_YEAR, MIN_YEAR
 from schemas.news import MAX_BODY, MAX_TITLE, NewsItem
 from tests.integration.test_ingest import EVENTS, EXPECTED, exchange, wait_totals
-from tests.support import ROOT, Worker, free_port, http_get, unique, wait_until
+from tests.support import (
+    ROOT,
+    Worker,
+    assign_from_start,
+    free_port,
+    http_get,
+    reading_consumer,
+    unique,
+    wait_until,
+)
 
 SOURCE = "test-scraper"
 DYAD = b"RU-UA"
@@ -475,25 +484,14 @@ def produce_tracked(
 
 
 async def _read_all(bootstrap: str, topic: str, appear: float) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
-    )
+    consumer = reading_consumer(bootstrap)
     await consumer.start()
     out: list[Any] = []
     try:
-        tps: list[TopicPartition] = []
-        deadline = time.monotonic() + appear
-        while True:  # metadata can lag a new topic
-            await consumer._client.force_metadata_update()
-            tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-            if tps or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.3)
+        tps = await assign_from_start(consumer, topic, appear)
         if not tps:
             return out
-        consumer.assign(tps)
         end = await consumer.end_offsets(tps)
-        await consumer.seek_to_beginning(*tps)
         pending = {tp for tp in tps if await consumer.position(tp) < end[tp]}
         deadline = time.monotonic() + 30
         while pending and time.monotonic() < deadline:
