@@ -61,6 +61,8 @@ class Positions:
         self.app = app
         self.table = table
         self.reader = reader
+        # The offset last delivered per (topic, partition) in this process.
+        self._delivered: dict[tuple[str, int], int] = {}
 
     def next_offset(self, topic: str, partition: int) -> int | None:
         """The next offset to handle in a partition, if any message of it was handled."""
@@ -73,7 +75,11 @@ class Positions:
             stored = self.next_offset(message.topic, message.partition)
             if stored is None:
                 stored = await self.reader.start_of(message.topic, message.partition)
-            todo = step(stored, message.offset)
+            here = (message.topic, message.partition)
+            todo = step(stored, message.offset, self._delivered.get(here))
+            self._delivered[here] = message.offset
+            if todo.passed:
+                self.acknowledge(message.topic, message.partition, todo.passed)
             if todo.again:
                 metrics.INPUT_REDELIVERED.labels(topic=message.topic).inc()
                 return
@@ -81,6 +87,19 @@ class Positions:
                 await self._fill(message, todo.missing, handler)
             await handler(message)
             self.table[cursor_key(message.topic, message.partition)] = message.offset + 1
+
+    def acknowledge(self, topic: str, partition: int, handled: range) -> None:
+        """Acknowledge offsets handled before, so that the consumer's commits pass them."""
+        if handled:
+            log.info(
+                "%s[%d]: offsets %d-%d handled before; acknowledged",
+                topic,
+                partition,
+                handled.start,
+                handled.stop - 1,
+            )
+        for offset in handled:
+            self.app.consumer.ack(_placeholder(topic, partition, offset))
 
     async def _fill(self, message: Message, missing: range, handler: Handler) -> None:
         topic, partition = message.topic, message.partition

@@ -162,6 +162,11 @@ async def read_again(service: Service, consumer: Any, topic: str, partition: int
     log.warning(
         "%s[%d]: no progress with messages waiting; reading again from %d", topic, partition, at
     )
+    # Handled offsets the consumer passed over at the end of what it delivered hold its
+    # commits back until acknowledged; nothing after them would show the jump.
+    committed = consumer._committed_offset.get(TP(topic, partition))
+    if committed is not None and committed < at:
+        service.positions.acknowledge(topic, partition, range(committed, at))
     await consumer.seek(TP(topic, partition), at)
 
 

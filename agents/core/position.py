@@ -21,6 +21,9 @@ class Step:
     # Offsets never handled that come before it: read and handle them first (empty if none).
     # Some may hold no message (transaction markers, or messages deleted by retention).
     missing: range
+    # Offsets handled before that the consumer passed over since the previous delivery (a
+    # repeat it skipped): only to acknowledge, or the consumer's commits stop at the first.
+    passed: range = range(0)
 
 
 def cursor_key(topic: str, partition: int) -> str:
@@ -28,10 +31,14 @@ def cursor_key(topic: str, partition: int) -> str:
     return f"{topic}|{partition}"
 
 
-def step(next_offset: int, offset: int) -> Step:
-    """Compare a delivered message's offset with the next offset to handle."""
+def step(next_offset: int, offset: int, previous: int | None = None) -> Step:
+    """Compare a delivered message's offset with the next offset to handle; `previous` is
+    the offset delivered before it in this partition, if any."""
     if offset < 0 or next_offset < 0:
         raise ValueError(f"offsets are never negative (next {next_offset}, got {offset})")
+    # Everything before the next offset was handled, so a jump over part of it is harmless
+    # to the figures; the consumer's commits still wait for an acknowledgement of each.
+    passed = range(0) if previous is None else range(previous + 1, min(offset, next_offset))
     if offset < next_offset:
-        return Step(again=True, missing=range(0))
-    return Step(again=False, missing=range(next_offset, offset))
+        return Step(again=True, missing=range(0), passed=passed)
+    return Step(again=False, missing=range(next_offset, offset), passed=passed)
