@@ -51,10 +51,10 @@ def read(item: NewsItem, lang: str = "en") -> ClassifiedNews:
     ):
         return _result(item, lang, "unrelated", ["unrelated"], [])
     # "Also read: ..." lines are dropped; sentences are numbered again without them
-    sents = [
-        s._replace(seq=i)
-        for i, s in enumerate(x for x in item_sentences(item) if not is_teaser(x.text))
-    ]
+    every = item_sentences(item)
+    sents = [x for x in every if not is_teaser(x.text)]
+    if len(sents) < len(every):
+        sents = [s._replace(seq=i) for i, s in enumerate(sents)]
     marks = [sentence_marks(s.text) for s in sents]
     facts: list[AnyFact] = []
     fact_sentence: list[int] = []
