@@ -92,8 +92,13 @@ def worker(ctx: click.Context, **options: Any) -> None:
     import faust
 
     from streams.app import create_service, local_state
+    from streams.faust_fixes import UntestedFaust, check_version
     from streams.topic_admin import TopicError, create_topics
 
+    try:  # before anything reaches the broker
+        check_version()
+    except UntestedFaust as exc:
+        raise click.ClickException(str(exc)) from None
     ctx.obj.update({k if k != "loglevel" else "log_level": v for k, v in options.items()})
     settings = _settings(ctx)
     _kafka(lambda: None, settings)  # refused credentials: one clear error, exit 1

@@ -1,8 +1,13 @@
-"""Corrections to faust-streaming 0.15 that the service's guarantees depend on.
+"""Seven corrections to faust-streaming that the service's guarantees depend on.
 
-Table writes are queued in the producer's buffer (`send_soon`) and sent by one background
-task. Three faults in how Faust cuts that queue at a commit, all found by the kill -9 and
-rebalance tests (a swap counted twice after a restart; totals short after a rebalance):
+They replace Faust internals by name, so they hold for the one version they were tested on,
+`TESTED_WITH`, which pyproject.toml pins exactly; `apply()` refuses any other version, and
+the worker does not start on one (review each correction against the new code first).
+
+All seven were found by the kill -9, rebalance and cluster tests (a swap counted twice after
+a restart; totals short after a rebalance; swaps lost at a handover). Table writes are
+queued in the producer's buffer (`send_soon`) and sent by one background task; the first
+three are faults in how Faust cuts that queue at a commit:
 
 1. `ProducerBuffer.flush` is not a drain: it returns as soon as one message takes over 0.1 s,
    and never waits for the message the sender task is sending. Offsets were committed while
@@ -51,12 +56,16 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable
 from contextvars import ContextVar
+from importlib.metadata import version
 from typing import Any
 
 from faust.transport.consumer import Consumer, TransactionManager
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.producer import ProducerBuffer
 from faust.types import Message
+
+# The faust-streaming release these corrections were written and tested against.
+TESTED_WITH = "0.15.3"
 
 # How long a revocation waits for the events in hand before committing what is acknowledged.
 REVOKE_WAIT_SECONDS = 10.0
@@ -246,8 +255,26 @@ _PATCHES: tuple[tuple[type, str, Any], ...] = (
 )
 
 
+class UntestedFaust(RuntimeError):
+    """The installed faust-streaming is not the release the corrections were tested on."""
+
+
+def check_version(installed: str | None = None) -> None:
+    """Refuse any faust-streaming but `TESTED_WITH`: the corrections replace its internals,
+    and on another release they could silently stop correcting, or break it."""
+    found = installed if installed is not None else version("faust-streaming")
+    if found != TESTED_WITH:
+        raise UntestedFaust(
+            f"faust-streaming {found} is installed, but the corrections in "
+            f"streams/faust_fixes.py were tested on {TESTED_WITH} only: install "
+            f"faust-streaming=={TESTED_WITH} (as pyproject.toml pins it), or review each "
+            "correction against the new release's code and its tests before raising TESTED_WITH"
+        )
+
+
 def apply() -> None:
-    """Install the corrections (idempotent)."""
+    """Install the corrections (idempotent), on the tested faust-streaming only."""
+    check_version()
     for owner, name, replacement in _PATCHES:
         if getattr(owner, name) is not replacement:
             setattr(owner, name, replacement)

@@ -1,12 +1,58 @@
-"""The part of streams.faust_fixes that needs no broker: handling that outlives a cancellation."""
+"""The parts of streams.faust_fixes that need no broker: the version they hold for, and handling
+that outlives a cancellation."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from streams.faust_fixes import _ReadOffsets, to_the_end
+from streams import faust_fixes
+from streams.cli import main
+from streams.faust_fixes import TESTED_WITH, UntestedFaust, _ReadOffsets, check_version, to_the_end
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_installed_faust_is_the_tested_one_and_pyproject_pins_it_exactly() -> None:
+    assert version("faust-streaming") == TESTED_WITH
+    check_version()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert f"faust-streaming=={TESTED_WITH}" in project["dependencies"]
+
+
+def test_another_faust_release_is_refused_with_both_versions_named() -> None:
+    with pytest.raises(UntestedFaust, match=r"faust-streaming 0\.16\.0 is installed") as err:
+        check_version("0.16.0")
+    assert f"tested on {TESTED_WITH} only" in str(err.value)
+    with pytest.raises(UntestedFaust):
+        check_version("0.15.2")
+
+
+def test_the_worker_does_not_start_on_another_faust_release(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(faust_fixes, "version", lambda _name: "0.16.0")
+    with pytest.raises(UntestedFaust):
+        faust_fixes.apply()
+    # No broker is reachable at this address: the refusal comes before any connection.
+    result = CliRunner().invoke(main, ["--broker", "kafka://127.0.0.1:9", "worker"])
+    assert result.exit_code == 1
+    assert "faust-streaming 0.16.0 is installed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_module_docstring_counts_the_corrections_it_lists() -> None:
+    doc = faust_fixes.__doc__ or ""
+    listed = re.findall(r"^(\d+)\. ", doc, flags=re.MULTILINE)
+    assert listed == [str(n) for n in range(1, len(listed) + 1)]
+    words = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
+    assert doc.startswith(f"{words[len(listed) - 1]} corrections")
 
 
 def test_a_cancelled_agent_lets_the_event_in_hand_finish_then_stops() -> None:
