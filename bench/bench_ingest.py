@@ -34,7 +34,7 @@ def time_replay(lines: list[bytes], work: Path) -> float:
     path = work / "events.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     started = time.perf_counter()
-    result = replay([path], Config.from_env({}))
+    result = replay([path], Config.load())
     elapsed = time.perf_counter() - started
     assert not result.rejected
     return elapsed

@@ -50,13 +50,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=9092)
     parser.add_argument("--controller-port", type=int, default=9093)
-    parser.add_argument(
-        "--web-port", type=int, default=int(os.environ.get("EXWATCH_WEB_PORT", 6066))
-    )
+    parser.add_argument("--web-port", type=int, help="default: EXWATCH_WEB_PORT, else 6066")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))  # run as a script: make `deploy.kafka` importable
     from deploy.kafka import broker
+    from streams.settings import Settings
+
+    if args.web_port is None:  # the variables are read by Settings alone
+        args.web_port = Settings.from_env().web_port
 
     bootstrap, started = broker.ensure(port=args.port, controller_port=args.controller_port)
     print(f"demo: broker {bootstrap} ({'started' if started else 'reused'})")

@@ -135,7 +135,8 @@ def make_app(settings: Settings) -> faust.App:
     return app
 
 
-def create_service(settings: Settings | None = None) -> Service:
+def create_service(settings: Settings | None = None, config: Config | None = None) -> Service:
+    """`config`: the core's configuration, if the caller read it already (else from settings)."""
     settings = settings or Settings.from_env()
     app = make_app(settings)
     names = TopicNames.with_prefix(settings.topic_prefix)
@@ -172,7 +173,7 @@ def create_service(settings: Settings | None = None) -> Service:
     async def stop_range_reader(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         await range_reader.stop()
 
-    config = Config.from_env(os.environ, agreements_path=settings.agreements_file)
+    config = config or settings.config()
     service = Service(
         settings=settings,
         app=app,

@@ -12,6 +12,7 @@ from typing import IO, Any, Literal, TypeVar
 import click
 import orjson
 
+from agents.core.config import Config, ConfigError
 from schemas.codec import Rejected, decode_news, dumps
 from streams.settings import Settings
 
@@ -23,6 +24,14 @@ def _settings(ctx: click.Context) -> Settings:
     try:
         return Settings.from_env(**obj)
     except Exception as exc:  # pydantic's error names the variable and the problem
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def _config(settings: Settings) -> Config:
+    """The core's thresholds and agreements, or one clear error naming the file or value."""
+    try:
+        return settings.config()
+    except ConfigError as exc:
         raise click.ClickException(f"configuration: {exc}") from None
 
 
@@ -106,9 +115,9 @@ def worker(ctx: click.Context, **options: Any) -> None:
         _kafka(lambda: asyncio.run(create_topics(settings)), settings)
     except TopicError as exc:
         raise click.ClickException(str(exc)) from None
+    config = _config(settings)
     with local_state(settings) as rebuilt:
-        service = create_service(settings)
-        config = service.engine.config
+        service = create_service(settings, config)
         ids = ", ".join(a.id for a in config.agreements) or "none"
         click.echo(f"agreements from {config.source} (version {config.version}): {ids}", err=True)
         runner = faust.Worker(service.app, loglevel=settings.log_level)
@@ -310,14 +319,12 @@ def classify(file: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the final tables as JSON to this file.",
 )
-def replay(files: tuple[str, ...], summary_path: Path | None) -> None:
+@click.pass_context
+def replay(ctx: click.Context, files: tuple[str, ...], summary_path: Path | None) -> None:
     """Offline: the whole pipeline over news and event JSONL; alerts JSONL out, then a summary."""
-    import os
-
-    from agents.core.config import Config
     from agents.core.replay import run
 
-    result = run([Path(f) for f in files], Config.from_env(os.environ))
+    result = run([Path(f) for f in files], _config(_settings(ctx)))
     out = sys.stdout.buffer
     for line in result.alert_lines:
         out.write(line + b"\n")

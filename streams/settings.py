@@ -1,4 +1,9 @@
-"""Service configuration from `EXWATCH_*` environment variables (DESIGN.md, Configuration)."""
+"""Service configuration from `EXWATCH_*` environment variables (DESIGN.md, Configuration).
+
+The one place that reads them: every variable is a field of `Settings`, read once by
+`Settings.from_env` and passed down; the core's thresholds and agreements come from
+`Settings.config()`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,25 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from agents.core.config import Config, Thresholds
 
 PREFIX = "EXWATCH_"
+# The stall rules' thresholds: fields of both Settings and the core's Thresholds.
+THRESHOLDS = tuple(Thresholds.model_fields)
+
+
+class SettingsError(ValueError):
+    """A variable (or the option standing for it) is unusable; the message names it."""
 
 
 class Settings(BaseModel):
@@ -43,7 +64,18 @@ class Settings(BaseModel):
     # `live` ticks the rules on the wall clock too; `event` uses event time alone (as replay).
     clock: Literal["live", "event"] = "live"
     tick_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    # The agreements file (default: the list packaged in agents/core/agreements.toml).
     agreements_file: Path | None = None
+    # Thresholds of the stall rules; unset: the agreements file's, else the defaults
+    # (agents/core/config.py says why each default).
+    gap_remains_days: int | None = None
+    gap_pows_days: int | None = None
+    gap_civilians_days: int | None = None
+    suspension_limit_days: int | None = None
+    match_tolerance_days: int | None = None
+    commitment_horizon_days: int | None = None
+    figure_tolerance: float | None = None
+    recent_rate_days: int | None = None
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
     # No news received for this long: exported for the Prometheus rule ExchangeWatchNoNews.
@@ -73,17 +105,48 @@ class Settings(BaseModel):
                 raise ValueError(f"broker {part!r} is not kafka://HOST:PORT")
         return value
 
+    @field_validator(*THRESHOLDS)
+    @classmethod
+    def _threshold_bounds(cls, value: object, info: ValidationInfo) -> object:
+        # The bounds are the core's (Thresholds): checked here so that a bad variable is
+        # refused at start, named, before any agreements file is read.
+        if value is not None:
+            try:
+                Thresholds.model_validate({info.field_name: value})
+            except ValidationError as exc:
+                raise ValueError(exc.errors()[0]["msg"]) from None
+        return value
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Read `EXWATCH_<FIELD>` variables; explicit overrides (CLI options) win."""
+        """Read `EXWATCH_<FIELD>` variables (blank: unset); explicit overrides (CLI options)
+        win."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for name in cls.model_fields:
             raw = env.get(PREFIX + name.upper())
-            if raw is not None and raw != "":
-                values[name] = raw
+            if raw is not None and raw.strip() != "":
+                values[name] = raw.strip()
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise SettingsError(
+                "; ".join(
+                    f"{PREFIX}{str(e['loc'][0]).upper() if e['loc'] else '?'}="
+                    f"{e.get('input')!r}: {e['msg'].removeprefix('Value error, ')}"
+                    for e in exc.errors()[:5]
+                )
+            ) from None
+
+    def thresholds(self) -> dict[str, int | float]:
+        """The thresholds set in the environment, by field name."""
+        return {n: v for n in THRESHOLDS if (v := getattr(self, n)) is not None}
+
+    def config(self) -> Config:
+        """The core's configuration: the agreements file, then the thresholds set here.
+        Raises agents.core.config.ConfigError naming the file or the threshold."""
+        return Config.load(self.agreements_file).with_thresholds(self.thresholds())
 
     @property
     def worker_url(self) -> str:

@@ -4,7 +4,9 @@
 `[thresholds]` table and `[[agreements]]`; `path=None` reads `agreements.toml` beside this
 module, the one list of agreements that ships with the package (the reader knows the rounds
 from it too).
-`Config.from_env(environ)` then applies the `EXWATCH_*` threshold variables.
+`Config.with_thresholds(values)` then applies thresholds set elsewhere: the service's
+settings (`streams/settings.py`, the one place that reads `EXWATCH_*` variables) pass down
+the threshold variables that are set. The core reads no environment.
 
 Defaults and why:
 - gap: remains 30 days (repatriations of remains have come about monthly), POWs 45 days and
@@ -37,19 +39,6 @@ from pydantic import (
 from schemas.common import Category, Kind, Mediator, Party, Slug, check_reduced_date
 
 DEFAULT_AGREEMENTS_PATH = Path(__file__).resolve().with_name("agreements.toml")
-ENV_AGREEMENTS_FILE = "EXWATCH_AGREEMENTS_FILE"
-
-# Environment variable -> threshold field.
-ENV_THRESHOLDS: dict[str, str] = {
-    "EXWATCH_GAP_REMAINS_DAYS": "gap_remains_days",
-    "EXWATCH_GAP_POWS_DAYS": "gap_pows_days",
-    "EXWATCH_GAP_CIVILIANS_DAYS": "gap_civilians_days",
-    "EXWATCH_SUSPENSION_LIMIT_DAYS": "suspension_limit_days",
-    "EXWATCH_MATCH_TOLERANCE_DAYS": "match_tolerance_days",
-    "EXWATCH_COMMITMENT_HORIZON_DAYS": "commitment_horizon_days",
-    "EXWATCH_FIGURE_TOLERANCE": "figure_tolerance",
-    "EXWATCH_RECENT_RATE_DAYS": "recent_rate_days",
-}
 
 
 class _Model(BaseModel):
@@ -166,29 +155,15 @@ class Config:
         parsed = _DEFAULT if path == DEFAULT_AGREEMENTS_PATH else _read(path)
         return cls(parsed.thresholds, parsed.agreements, parsed.version, str(path))
 
-    @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str], agreements_path: Path | str | None = None
-    ) -> Config:
-        """`load` (path from the argument, else EXWATCH_AGREEMENTS_FILE), then env thresholds."""
-        path = agreements_path or environ.get(ENV_AGREEMENTS_FILE) or None
-        return cls.load(path).with_env(environ)
-
-    def with_env(self, environ: Mapping[str, str]) -> Config:
-        """This configuration with the `EXWATCH_*` threshold variables that are set."""
-        values: dict[str, Any] = self.thresholds.model_dump()
-        for var, name in ENV_THRESHOLDS.items():
-            raw = environ.get(var)
-            if raw is None or raw.strip() == "":
-                continue
-            values[name] = raw.strip()
+    def with_thresholds(self, values: Mapping[str, Any]) -> Config:
+        """This configuration with the given thresholds (by field name) in place of its own."""
+        merged: dict[str, Any] = {**self.thresholds.model_dump(), **values}
         try:
-            thresholds = Thresholds.model_validate(values)
+            thresholds = Thresholds.model_validate(merged)
         except ValidationError as exc:
             err = exc.errors()[0]
             name = str(err["loc"][0]) if err["loc"] else "?"
-            var = next((v for v, n in ENV_THRESHOLDS.items() if n == name), name)
-            raise ConfigError(f"{var}={values.get(name)!r}: {err['msg']}") from None
+            raise ConfigError(f"{name}={merged.get(name)!r}: {err['msg']}") from None
         return replace(self, thresholds=thresholds)
 
     def gap_days(self, kind: str, overrides: Mapping[str, int] | None = None) -> int:

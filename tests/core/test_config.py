@@ -31,31 +31,32 @@ def test_the_packaged_file_is_the_default() -> None:
     assert [a.mediators for a in loaded.agreements] == [("TR",)] * 3 + [()]
 
 
-def test_thresholds_from_the_environment() -> None:
-    env = {
-        "EXWATCH_GAP_REMAINS_DAYS": "21",
-        "EXWATCH_GAP_POWS_DAYS": "60",
-        "EXWATCH_GAP_CIVILIANS_DAYS": "90",
-        "EXWATCH_SUSPENSION_LIMIT_DAYS": "14",
-        "EXWATCH_MATCH_TOLERANCE_DAYS": "3",
-        "EXWATCH_COMMITMENT_HORIZON_DAYS": "180",
-        "EXWATCH_GAP_UNKNOWN": "1",
+def test_thresholds_set_elsewhere_replace_the_files() -> None:
+    values = {
+        "gap_remains_days": 21,
+        "gap_pows_days": "60",  # as read from the environment, before validation
+        "gap_civilians_days": 90,
+        "suspension_limit_days": 14,
+        "match_tolerance_days": 3,
+        "commitment_horizon_days": 180,
     }
-    t = Config.from_env(env).thresholds
+    t = Config().with_thresholds(values).thresholds
     assert (t.gap_remains_days, t.gap_pows_days, t.gap_civilians_days) == (21, 60, 90)
     assert (t.suspension_limit_days, t.match_tolerance_days, t.commitment_horizon_days) == (
         14,
         3,
         180,
     )
-    assert Config.from_env({"EXWATCH_GAP_POWS_DAYS": " "}).thresholds.gap_pows_days == 45
-    with pytest.raises(ConfigError, match="EXWATCH_GAP_POWS_DAYS"):
-        Config.from_env({"EXWATCH_GAP_POWS_DAYS": "soon"})
-    with pytest.raises(ConfigError, match="EXWATCH_MATCH_TOLERANCE_DAYS"):
-        Config.from_env({"EXWATCH_MATCH_TOLERANCE_DAYS": "-1"})
+    assert Config().with_thresholds({}).thresholds == Config().thresholds
+    with pytest.raises(ConfigError, match="gap_pows_days='soon'"):
+        Config().with_thresholds({"gap_pows_days": "soon"})
+    with pytest.raises(ConfigError, match="match_tolerance_days=-1"):
+        Config().with_thresholds({"match_tolerance_days": -1})
+    with pytest.raises(ConfigError, match="gap_unknown"):
+        Config().with_thresholds({"gap_unknown": 1})
 
 
-def test_agreements_file_from_argument_or_environment(tmp_path: Path) -> None:
+def test_agreements_file_then_thresholds(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
     path.write_text(
         'version = "2026-03"\n[thresholds]\ngap_remains_days = 20\n'
@@ -64,13 +65,13 @@ def test_agreements_file_from_argument_or_environment(tmp_path: Path) -> None:
         '[[agreements.commitments]]\nkind = "pows"\ncount = 500\nper_side = true\n'
         'due = "2026-04"\n'
     )
-    cfg = Config.from_env({"EXWATCH_AGREEMENTS_FILE": str(path), "EXWATCH_GAP_REMAINS_DAYS": "25"})
+    cfg = Config.load(path).with_thresholds({"gap_remains_days": 25})
     (a,) = cfg.agreements
     assert a.signed == "2026-02-18" and a.gap_days == {"pows": 21}
     assert a.commitments[0].due == "2026-04"
-    assert cfg.thresholds.gap_remains_days == 25  # the environment wins over the file
-    assert cfg.version == "2026-03"
-    assert Config.from_env({}, agreements_path=path).thresholds.gap_remains_days == 20
+    assert cfg.thresholds.gap_remains_days == 25  # set elsewhere wins over the file
+    assert cfg.version == "2026-03" and cfg.source == str(path)
+    assert Config.load(path).thresholds.gap_remains_days == 20
     assert cfg.gap_days("pows", a.gap_days) == 21 and cfg.gap_days("remains") == 25
 
 

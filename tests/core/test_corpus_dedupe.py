@@ -97,7 +97,7 @@ def test_each_dedupe_cluster_is_one_swap(group: list[str], tmp_path: Path) -> No
     path = tmp_path / "cluster.jsonl"
     path.write_bytes(b"".join(orjson.dumps(news_item(ROWS[i], fallback)) + b"\n" for i in group))
     stores = Stores.in_memory()
-    result = run([path], Config.from_env({}), stores=stores)
+    result = run([path], Config.load(), stores=stores)
     assert not result.rejected, result.rejected
     for kind in set().union(*(current_kinds(ROWS[i]) for i in group)):
         reporting = {i for i in group if kind in current_kinds(ROWS[i])}

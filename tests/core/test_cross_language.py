@@ -45,7 +45,7 @@ ITEMS = [
 def replay_items(tmp_path: Path, items: list[dict[str, object]]) -> dict[str, object]:
     path = tmp_path / "items.jsonl"
     path.write_bytes(b"".join(orjson.dumps(i) + b"\n" for i in items))
-    result = run([path], Config.from_env({}))
+    result = run([path], Config.load())
     assert not result.rejected
     return result.summary
 

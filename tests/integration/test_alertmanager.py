@@ -314,7 +314,7 @@ def test_a_worker_delivers_its_alerts_when_the_setting_is_given(
         EXWATCH_ALERTMANAGER_RESEND_SECONDS="2",
     )
     sample = ROOT / "deploy/sample/events.jsonl"
-    result = replay([sample], Config.from_env({}))
+    result = replay([sample], Config.load())
     done = worker.cli_produce(sample)
     assert done.returncode == 0, done.stderr
     expected = {

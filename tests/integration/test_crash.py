@@ -44,7 +44,7 @@ def test_kill_9_mid_stream_loses_nothing_and_counts_nothing_twice(
     assert len(lines) == 50_000
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    reference = replay([path], Config.from_env({}))
+    reference = replay([path], Config.load())
     assert not reference.rejected
     worker = Worker(
         bootstrap=kafka_bootstrap,

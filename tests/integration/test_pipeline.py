@@ -77,7 +77,7 @@ def alerts_on_topic(worker: Worker, expect: int, timeout: float = 60) -> list[di
 
 
 def check_same_alerts(worker: Worker, path: Path, topic: str, key: bytes | None) -> int:
-    expected = [orjson.loads(line) for line in replay([path], Config.from_env({})).alert_lines]
+    expected = [orjson.loads(line) for line in replay([path], Config.load()).alert_lines]
     assert expected, "the scenario must raise alerts"
     lines = [line for line in path.read_bytes().splitlines() if line.strip()]
     produce(
@@ -106,7 +106,7 @@ def test_worker_and_replay_agree_on_events(make_worker: Any, tmp_path: Path) -> 
     firing = subprocess.run(
         cli, cwd=ROOT, env=worker.env(), capture_output=True, timeout=60, check=True
     )
-    expected = replay([sample], Config.from_env({})).summary["alerts"]
+    expected = replay([sample], Config.load()).summary["alerts"]
     got = [orjson.loads(line) for line in firing.stdout.splitlines()]
     assert sorted(a["fingerprint"] for a in got) == sorted(a["fingerprint"] for a in expected)
     assert all(a["status"] == "firing" for a in got)

@@ -78,7 +78,7 @@ def observed(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
             done = worker.cli_produce(path, what)
             assert done.returncode == 0, done.stderr
         produce(worker.bootstrap, worker.topic("exchange.events"), [(b"RU-UA", b"{not json")])
-        yield Observed(worker, prometheus, url, inputs, Config.from_env({}))
+        yield Observed(worker, prometheus, url, inputs, Config.load())
     finally:
         if prometheus is not None:
             prometheus.stop()

@@ -98,7 +98,7 @@ def test_a_worker_creates_every_topic_it_uses_when_the_broker_creates_none(
         sample = ROOT / "deploy/sample/events.jsonl"
         done = worker.cli_produce(sample)
         assert done.returncode == 0, done.stderr
-        reference = replay([sample], Config.from_env({}))
+        reference = replay([sample], Config.load())
         expected = [orjson.loads(line) for line in reference.alert_lines]
         records = consume(strict_broker, alerts, len(expected), timeout=60)
         assert alert_messages(worker, [r.value for r in records]) == expected, worker.log_tail()

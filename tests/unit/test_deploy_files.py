@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from agents.core.config import ENV_AGREEMENTS_FILE, ENV_THRESHOLDS
 from streams.settings import PREFIX, Settings
 from streams.topics import TopicNames
 from tests.monitoring import ALERTMANAGER, PROMETHEUS
@@ -25,11 +24,7 @@ from tests.support import ROOT, broker_module
 
 DEPLOY = ROOT / "deploy"
 DEFAULTS = Settings()
-KNOWN_ENV = (
-    {PREFIX + name.upper() for name in Settings.model_fields}
-    | set(ENV_THRESHOLDS)
-    | {ENV_AGREEMENTS_FILE}
-)
+KNOWN_ENV = {PREFIX + name.upper() for name in Settings.model_fields}
 
 
 # The Dockerfile.
