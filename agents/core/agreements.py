@@ -115,7 +115,10 @@ class AgreementBook:
         return None if record is None else str(record["id"])
 
     def gap_days(self, record: JSON, kind: str) -> int:
-        return self.config.gap_days(kind, record.get("gap_days") or {})
+        """The one door to a gap threshold: the agreement's own for the kind, else the
+        configured one (file, then settings)."""
+        own = record.get("gap_days") or {}
+        return int(own[kind]) if kind in own else self.config.thresholds.gap_days(kind)
 
     def apply(self, ev: CommitmentEvent) -> AgreementChange:
         if self.s is None:

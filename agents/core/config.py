@@ -165,8 +165,3 @@ class Config:
             name = str(err["loc"][0]) if err["loc"] else "?"
             raise ConfigError(f"{name}={merged.get(name)!r}: {err['msg']}") from None
         return replace(self, thresholds=thresholds)
-
-    def gap_days(self, kind: str, overrides: Mapping[str, int] | None = None) -> int:
-        if overrides and kind in overrides:
-            return int(overrides[kind])
-        return self.thresholds.gap_days(kind)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.core.agreements import AgreementBook
 from agents.core.config import DEFAULT_AGREEMENTS, DEFAULT_AGREEMENTS_PATH, Config, ConfigError
 
 
@@ -72,7 +73,10 @@ def test_agreements_file_then_thresholds(tmp_path: Path) -> None:
     assert cfg.thresholds.gap_remains_days == 25  # set elsewhere wins over the file
     assert cfg.version == "2026-03" and cfg.source == str(path)
     assert Config.load(path).thresholds.gap_remains_days == 20
-    assert cfg.gap_days("pows", a.gap_days) == 21 and cfg.gap_days("remains") == 25
+    book = AgreementBook(cfg)  # the rules' one door to a gap threshold
+    record = book.get("geneva-2026-02")
+    assert record is not None
+    assert book.gap_days(record, "pows") == 21 and book.gap_days(record, "remains") == 25
 
 
 @pytest.mark.parametrize(
