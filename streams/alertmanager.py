@@ -42,7 +42,7 @@ from streams.settings import Settings
 from streams.topics import TopicNames
 
 if TYPE_CHECKING:
-    from streams.app import Service
+    from agents.stream.service import Service
 
 log = logging.getLogger("exchange_watch.alertmanager")
 

@@ -14,7 +14,6 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -23,33 +22,13 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
-from agents.positions import Positions
-from agents.watchdog import StallWatch
-from streams import faust_codec, faust_fixes, health, metrics
+from agents.stream import classify, ingest
+from agents.stream.positions import Positions
+from agents.stream.service import Service
+from streams import alertmanager, faust_codec, faust_fixes, health, metrics, web
 from streams.range_reader import RangeReader
 from streams.settings import Settings
 from streams.topics import TopicNames
-
-
-@dataclass
-class Service:
-    """One worker's app with the handles its agents and views share."""
-
-    settings: Settings
-    app: faust.App
-    names: TopicNames
-    news_items: faust.TopicT
-    news_classified: faust.TopicT
-    exchange_events: faust.TopicT
-    ticks: faust.TopicT
-    alerts: faust.TopicT
-    deadletter: faust.TopicT
-    tables: dict[str, Any]
-    engine: Engine
-    positions: Positions
-    ready: bool = False
-    watch: StallWatch | None = None
-    owns_dyad: bool = False
 
 
 def _credentials(settings: Settings) -> Any:
@@ -161,7 +140,7 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         for field in dataclasses.fields(Stores)
     }
     stores = Stores(**tables)
-    # Each agent's next offset per input partition (agents/positions.py); not engine state.
+    # Each agent's next offset per input partition (agents/stream/positions.py); not engine state.
     positions_table = app.Table(
         "positions",
         schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
@@ -195,12 +174,9 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         engine=Engine(stores, config),
         positions=Positions(app, positions_table, range_reader),
     )
-    # Imported here: the agents and views need the service, and the service needs nothing of them.
-    from agents import classify_agent, ingest_agent
-    from streams import web
-
-    classify_agent.register(service)
-    ingest_agent.register(service)
+    # Registration, in one place: each agent and view is given the shared handles.
+    classify.register(service)
+    ingest.register(service)
     web.register(service)
     health.register(service)
     metrics.register_engine(
@@ -208,12 +184,10 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
     )
     metrics.start_counters(
         [names.news_items, names.exchange_events, names.ticks],
-        (classify_agent.STAGE, ingest_agent.STAGE),
+        (classify.STAGE, ingest.STAGE),
     )
     metrics.NEWS_LAST_RECEIVED.set(time.time())
     metrics.NEWS_SILENCE_THRESHOLD.set(settings.news_silence_seconds)
     if settings.alertmanager_url:
-        from streams import alertmanager
-
         alertmanager.register(service)
     return service

@@ -1,7 +1,7 @@
 """Consumer stall detection for `/healthz` and the metrics (faust-streaming users report
 consumers that stop without a word): every few seconds each assigned input partition's
 committed position is compared with its high-water mark, and a stalled partition is read
-again from the agents' own position (agents/positions.py)."""
+again from the agents' own position (agents/stream/positions.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from prometheus_client import REGISTRY, Gauge
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from agents.watchdog import StallWatch
+from agents.stream.watchdog import StallWatch
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
-    from streams.app import Service
+    from agents.stream.service import Service
 
 CHECK_SECONDS = 5.0
 log = logging.getLogger("exchange_watch")
@@ -155,7 +155,7 @@ def register(service: Service) -> None:
 async def read_again(service: Service, consumer: Any, topic: str, partition: int) -> None:
     """Have the consumer deliver a stalled partition again from the agents' own position:
     messages it skipped at the end of a partition have no later message to reveal the gap
-    (agents/positions.py), and what was handled already is passed over."""
+    (agents/stream/positions.py), and what was handled already is passed over."""
     at = service.positions.next_offset(topic, partition)
     if at is None:
         return

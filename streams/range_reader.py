@@ -1,6 +1,6 @@
 """Read a stretch of one input partition straight from the broker, outside Faust's consumer.
 
-The agents use it to handle messages the consumer skipped (agents/positions.py). It has no
+The agents use it to handle messages the consumer skipped (agents/stream/positions.py). It has no
 consumer group: it is assigned one partition at a time and never commits.
 """
 

@@ -19,7 +19,7 @@ from streams import health
 from streams.topics import DYAD
 
 if TYPE_CHECKING:
-    from streams.app import Service
+    from agents.stream.service import Service
 
 # A query longer than this is refused: no view needs more.
 MAX_QUERY = 512

@@ -120,7 +120,7 @@ def test_second_worker_joins_then_one_leaves(
 ) -> None:
     # Each handover commits first (streams/faust_fixes.py); the worker taking partitions
     # over reads their changelogs to the end before it goes on, and the agents' own positions
-    # (agents/positions.py) handle every message once even where Faust's consumer skips or
+    # (agents/stream/positions.py) handle every message once even where Faust's consumer skips or
     # repeats some around the rebalance.
     a, b = pair(kafka_bootstrap, tmp_path, EXWATCH_PROCESSING_GUARANTEE=guarantee)
 

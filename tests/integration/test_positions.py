@@ -1,4 +1,4 @@
-"""The agents' own positions (agents/positions.py) against the real broker: messages the
+"""The agents' own positions (agents/stream/positions.py) against the real broker: messages the
 consumer skipped are read back and handled in order, transaction markers are passed, and a
 message delivered again changes nothing."""
 
@@ -17,7 +17,7 @@ from aiokafka.errors import KafkaError
 from faust.types import Message
 
 from agents.core.position import cursor_key
-from agents.positions import Positions
+from agents.stream.positions import Positions
 from schemas.common import KINDS
 from streams.range_reader import RangeReader
 from streams.settings import Settings

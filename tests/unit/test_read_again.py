@@ -8,7 +8,7 @@ from typing import Any
 from faust.types import TP
 
 from agents.core.position import cursor_key
-from agents.positions import Positions
+from agents.stream.positions import Positions
 from streams.health import read_again
 
 

@@ -1,4 +1,4 @@
-from agents.watchdog import StallWatch
+from agents.stream.watchdog import StallWatch
 
 TP = ("exchange.events", 0)
 

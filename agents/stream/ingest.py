@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from agents.wiring import progress, send_alerts, send_dead_letter
+from agents.stream.sending import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
 from streams.faust_fixes import to_the_end
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import faust
     from faust.types import Message
 
-    from streams.app import Service
+    from agents.stream.service import Service
 
 STAGE = "ingest"
 

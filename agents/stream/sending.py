@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 from agents.core.rules import alert_changes
-from agents.deadletters import dead_letter
+from agents.stream.deadletters import dead_letter
 from schemas.alerts import Alert
 from schemas.codec import Rejected
 from streams import metrics
@@ -14,7 +14,7 @@ from streams import metrics
 if TYPE_CHECKING:
     from faust.types import Message
 
-    from streams.app import Service
+    from agents.stream.service import Service
 
 
 async def send_dead_letter(service: Service, msg: Message, error: Rejected, stage: str) -> None:

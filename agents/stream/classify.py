@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from agents.core.from_news import events_from_classified
 from agents.reader import classify
-from agents.wiring import progress, send_dead_letter
+from agents.stream.sending import progress, send_dead_letter
 from schemas.codec import Rejected, decode_news, dumps
 from schemas.events import AnyEvent
 from schemas.news import ClassifiedNews, NewsItem
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import faust
     from faust.types import Message
 
-    from streams.app import Service
+    from agents.stream.service import Service
 
 STAGE = "classify"
 
@@ -39,7 +39,7 @@ def register(service: Service) -> None:
             metrics.NEWS_LAST_RECEIVED.set(time.time())
             # The reading happens here, outside the commit gate; what one item sends (or its
             # dead letter) commits with its offset. Items read late (skipped by the
-            # consumer, see agents/positions.py) are read inside.
+            # consumer, see agents/stream/positions.py) are read inside.
             outputs = read(message)
 
             async def send_read(
