@@ -111,7 +111,7 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                circles.append(trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt])
+                circles.append([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
             elif nxt not in state:
                 visit(nxt, [*trail, nxt])
         state[node] = 2
