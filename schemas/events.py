@@ -1,4 +1,4 @@
-"""Structured exchange events (DESIGN.md: the ExchangeEvent union)."""
+"""Structured exchange events (docs/design.md: the ExchangeEvent union)."""
 
 from __future__ import annotations
 

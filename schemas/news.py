@@ -1,4 +1,4 @@
-"""News items in, classified news out (DESIGN.md: NewsItem, ClassifiedNews and its facts)."""
+"""News items in, classified news out (docs/design.md: NewsItem, ClassifiedNews and its facts)."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def make_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         canonical_url=settings.worker_url,
         web_enabled=True,
-        # Only the views of DESIGN.md: Faust's /router and /table views (cluster layout,
+        # Only the views of docs/design.md: Faust's /router and /table views (cluster layout,
         # table contents) are off; routing between workers does not need them.
         web_router_enabled=False,
         web_tables_enabled=False,

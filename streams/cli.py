@@ -1,4 +1,4 @@
-"""The `exchange-watch` command line (DESIGN.md, Command line)."""
+"""The `exchange-watch` command line (docs/design.md, Command line)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Service configuration from `EXWATCH_*` environment variables (DESIGN.md, Configuration).
+"""Service configuration from `EXWATCH_*` environment variables (docs/design.md, Configuration).
 
 The one place that reads them: every variable is a field of `Settings`, read once by
 `Settings.from_env` and passed down; the core's thresholds and agreements come from

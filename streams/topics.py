@@ -1,4 +1,4 @@
-"""Topic names (DESIGN.md, Topics), with the optional prefix, and how each is created."""
+"""Topic names (docs/design.md, Topics), with the optional prefix, and how each is created."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""HTTP views of the worker (DESIGN.md, HTTP): read-only, JSON, routed to the dyad's owner.
+"""HTTP views of the worker (docs/design.md, HTTP): read-only, JSON, routed to the dyad's owner.
 
 All state of the dyad lives with the worker that owns its partition of `exchange.events`, so
 every state view is routed there (Faust's topic routing); any worker answers for all.

@@ -1,4 +1,4 @@
-"""The stall rules of DESIGN.md and the alert state machine.
+"""The stall rules of docs/design.md and the alert state machine.
 
 Rules are evaluated at one instant `at` (the event-time clock, or the later of it and the wall
 clock on a tick). Each rule says which alerts should be firing, with their severity, the event

@@ -1,4 +1,4 @@
-"""Exposure: the web server binds loopback unless configured; the HTTP views of DESIGN.md are
+"""Exposure: the web server binds loopback unless configured; the HTTP views of docs/design.md are
 read-only and refuse unknown, repeated and malformed parameters and oversized queries with 4xx.
 
 One worker serves every test of this module (with the sample events in its tables).
@@ -24,7 +24,7 @@ from tests.support import Worker, free_port, http_get, produce, unique
 
 # Views that answer from the tables and check their query.
 STATE_VIEWS = ["/totals", "/totals/windows", "/agreements", "/suspensions", "/alerts"]
-# Every view of DESIGN.md, with parameters that make it answer 200.
+# Every view of docs/design.md, with parameters that make it answer 200.
 VIEWS = ["/healthz", "/metrics", "/totals", "/totals/windows?kind=remains", "/agreements",
          "/suspensions", "/alerts"]  # fmt: skip
 WRITES = ["POST", "PUT", "DELETE", "PATCH"]

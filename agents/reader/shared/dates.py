@@ -24,7 +24,7 @@ def reference_date(published_at: dt.datetime | None) -> dt.date | None:
     return published_at.date()
 
 
-# Dates (reduced precision strings as in DESIGN.md)
+# Dates (reduced precision strings as in docs/design.md)
 
 
 def fmt_date(year: int, month: int | None = None, day: int | None = None) -> str | None:
