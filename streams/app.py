@@ -109,6 +109,11 @@ def make_app(settings: Settings) -> faust.App:
         key_serializer="raw",
         consumer_auto_offset_reset="earliest",
         table_standby_replicas=0,
+        # A member that stops heartbeating (kill -9, a lost host) holds its partitions this
+        # long; Faust's 60 s kept a restarted worker idle for most of a minute. Heartbeats come
+        # from the consumer's own thread, so a busy event loop does not miss them.
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
     )
     setup_prometheus_sensors(app, pattern="/metrics", name_prefix="exchange_watch")
     return app

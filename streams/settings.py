@@ -76,6 +76,11 @@ class Settings(BaseModel):
     commitment_horizon_days: int | None = None
     figure_tolerance: float | None = None
     recent_rate_days: int | None = None
+    # How long the group waits for a worker that stopped heartbeating before its partitions
+    # go to the others, or to the same worker restarted (Kafka's session timeout; the broker
+    # accepts 6-300 s by default). Lower: faster takeover; a worker stalled longer than this
+    # (a paused process) is dropped from the group and rejoins.
+    session_timeout_seconds: float = Field(default=10.0, ge=6, le=300)
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
     # No news received for this long: exported for the Prometheus rule ExchangeWatchNoNews.

@@ -1,0 +1,94 @@
+"""Restart after kill -9: how long until the worker serves and applies events again.
+
+    python bench/bench_restart.py [--sessions 60,10]
+
+A worker (exactly_once, RocksDB, one partition) applies 150 swaps, is killed with SIGKILL and
+started again on the same directory; 150 more swaps are then produced. Printed for each
+`EXWATCH_SESSION_TIMEOUT_SECONDS`: seconds from the restart to `/healthz` 200 and to the
+totals moving past what they were before the kill, and each as a ratio to the first session
+setting's, run one after the other on the same broker. The restart includes the group waiting
+for the killed member's session, and the tables rebuilt from their changelogs (an unclean
+stop drops the local store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy.kafka import broker
+from tests.support import Worker, free_port, produce, swap_stream, totals_of, unique, wait_until
+
+
+def restart(bootstrap: str, session: str, work: Path) -> tuple[float, float]:
+    lines, _, _ = swap_stream(300, 0, seed=3, source="bench-restart")
+    worker = Worker(
+        bootstrap=bootstrap,
+        prefix=unique("bench-restart") + ".",
+        app_id=unique("bench-restart"),
+        port=free_port(),
+        data_dir=work / f"session-{session}",
+        extra_env={
+            "EXWATCH_STORE": "rocksdb://",
+            "EXWATCH_PARTITIONS": "1",
+            "EXWATCH_PROCESSING_GUARANTEE": "exactly_once",
+            "EXWATCH_SESSION_TIMEOUT_SECONDS": session,
+        },
+    )
+
+    def applied() -> int:
+        got = totals_of(worker)
+        return sum(t["UA"] for t in got.values()) if got else 0
+
+    try:
+        worker.start(timeout=120)
+        topic = worker.topic("exchange.events")
+        produce(worker.bootstrap, topic, [(b"RU-UA", v) for v in lines[:150]])
+        wait_until(lambda: applied() > 0, 60, "first swaps applied")
+        time.sleep(3)  # let the worker commit what it applied
+        before = applied()
+        assert worker.proc is not None
+        os.kill(worker.proc.pid, signal.SIGKILL)
+        worker.proc.wait(10)
+        started = time.monotonic()
+        worker.start(timeout=180)
+        serving = time.monotonic() - started
+        produce(worker.bootstrap, topic, [(b"RU-UA", v) for v in lines[150:]])
+        wait_until(lambda: applied() > before, 120, "progress after the restart", every=0.2)
+        return serving, time.monotonic() - started
+    finally:
+        worker.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", default="60,10", help="session timeouts to compare, s")
+    args = parser.parse_args()
+    sessions = [s.strip() for s in args.sessions.split(",") if s.strip()]
+    bootstrap, started = broker.ensure()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
+            first: tuple[float, float] | None = None
+            for session in sessions:
+                serving, applying = restart(bootstrap, session, Path(tmp))
+                first = first or (serving, applying)
+                print(
+                    f"restart after kill -9, session timeout {session} s: /healthz 200 after "
+                    f"{serving:.1f} s ({serving / first[0]:.2f}x), applying again after "
+                    f"{applying:.1f} s ({applying / first[1]:.2f}x)"
+                )
+    finally:
+        if started is not None:
+            broker.stop(started)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
