@@ -144,19 +144,23 @@ class SeenStore:
             _, code, message = response.topic_errors[0][:3]
             if code not in (0, TOPIC_EXISTS):
                 raise SeenTopicError(f"cannot create {self.topic}: error {code}: {message}")
-            described: Any = await admin.describe_configs(
-                [ConfigResource(ConfigResourceType.TOPIC, self.topic)]
-            )
-            entries = described[0].resources[0][4]
-            policy = next((e[1] for e in entries if e[0] == "cleanup.policy"), "")
             deadline = time.monotonic() + LOAD_TIMEOUT
-            while True:  # a topic just created takes a moment to show in the metadata
+            # A topic just created takes a moment to show in the metadata, and its configs
+            # may read back empty meanwhile: both are asked again until they show.
+            while True:
                 [meta] = await admin.describe_topics([self.topic])
                 partitions = sorted(p["partition"] for p in meta["partitions"])
-                if meta["error_code"] == 0 and partitions:
+                described: Any = await admin.describe_configs(
+                    [ConfigResource(ConfigResourceType.TOPIC, self.topic)]
+                )
+                code, _, _, _, entries = described[0].resources[0][:5]
+                policy = next((e[1] for e in entries if e[0] == "cleanup.policy"), None)
+                if meta["error_code"] == 0 and partitions and code == 0 and policy is not None:
                     break
                 if time.monotonic() > deadline:
-                    raise SeenTopicError(f"{self.topic}: no partitions in {LOAD_TIMEOUT} s")
+                    raise SeenTopicError(
+                        f"{self.topic}: no partitions or configs in {LOAD_TIMEOUT} s"
+                    )
                 await asyncio.sleep(0.2)
         finally:
             await admin.close()
