@@ -22,6 +22,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
+from agents.core.writeback import forget, write_back
 from agents.stream import classify, ingest
 from agents.stream.positions import Positions
 from agents.stream.service import Service
@@ -144,7 +145,9 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         )
         for field in dataclasses.fields(Stores)
     }
-    stores = Stores(**tables)
+    # Reads kept in memory, writes made once per key at the end of each event (the tables stay
+    # the truth: forgotten at every rebalance, below).
+    stores = write_back(Stores(**tables))
     # Each agent's next offset per input partition (agents/stream/positions.py); not engine state.
     positions_table = app.Table(
         "positions",
@@ -176,9 +179,25 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
             names.deadletter, value_serializer="orjson", partitions=1, internal=True
         ),
         tables=tables,
+        stores=stores,
         engine=Engine(stores, config),
         positions=Positions(app, positions_table, range_reader),
     )
+
+    # A rebalance may give the tables to another worker, or rebuild them from their changelogs:
+    # what the stores kept is dropped, and read again from the tables.
+    @app.on_partitions_revoked.connect
+    async def forget_on_revoke(sender: Any, /, *args: Any, **kwargs: Any) -> None:
+        forget(stores)
+
+    @app.on_partitions_assigned.connect
+    async def forget_on_assign(sender: Any, /, *args: Any, **kwargs: Any) -> None:
+        forget(stores)
+
+    @app.on_rebalance_complete.connect
+    async def forget_after_recovery(sender: Any, /, *args: Any, **kwargs: Any) -> None:
+        forget(stores)
+
     # Registration, in one place: each agent and view is given the shared handles.
     classify.register(service)
     ingest.register(service)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from agents.core.writeback import flush
 from agents.stream.sending import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
@@ -53,6 +54,14 @@ def register(service: Service) -> None:
             progress(STAGE)
 
     async def handle(message: Message) -> None:
+        try:
+            await apply(message)
+        finally:
+            # The event's table writes, once per key, in its own transaction (before the
+            # position that says it was handled).
+            flush(service.stores)
+
+    async def apply(message: Message) -> None:
         firing = engine.active_fingerprints()
         if message.topic == service.names.ticks:
             now = dt.datetime.fromisoformat(orjson.loads(message.value or b"")["now"])

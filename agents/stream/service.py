@@ -13,6 +13,7 @@ from typing import Any
 import faust
 
 from agents.core.engine import Engine
+from agents.core.stores import Stores
 from agents.stream.positions import Positions
 from agents.stream.watchdog import StallWatch
 from streams.settings import Settings
@@ -33,6 +34,9 @@ class Service:
     alerts: faust.TopicT
     deadletter: faust.TopicT
     tables: dict[str, Any]
+    # The engine's mappings as it uses them: each Faust table behind a WriteBack, flushed at
+    # the end of each event (agents.core.writeback).
+    stores: Stores
     engine: Engine
     positions: Positions
     ready: bool = False
