@@ -76,11 +76,13 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=1024)  # pure: the clock's text is asked for several times per event
 def iso(moment: dt.datetime) -> str:
     """The one text form of an instant in the stores: UTC, seconds, `Z`."""
     return utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=1024)  # pure, and datetimes are immutable
 def parse_instant(text: str) -> dt.datetime:
     return utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
 

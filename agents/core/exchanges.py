@@ -32,6 +32,7 @@ Policies (see `dedupe.py` for matching and resolution):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from agents.core.agreements import AgreementBook
@@ -47,6 +48,7 @@ from agents.core.dedupe import (
     share_a_figure,
 )
 from agents.core.ledger import Ledger, Placement, sides_of
+from agents.core.memo import Versions
 from agents.core.stores import JSON, Stores, fresh
 from schemas.events import ExchangeEvent
 
@@ -118,6 +120,22 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
     return list(record.get("event_ids", [])), urls
 
 
+@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
+def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
+    """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
+    if p.precision == "day":
+        span = days(p.start - dt.timedelta(days=tol), p.start + dt.timedelta(days=tol))
+    else:
+        span = days(p.start, p.end)
+    keys = [f"{kind}|{day_text(d)}" for d in span]
+    keys += sorted(
+        {f"{kind}|{month_text(d)}" for d in (p.start, p.end)}
+        | {f"{kind}|{month_text(d)}" for d in span if p.precision != "day"}
+    )
+    keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
+    return tuple(keys)
+
+
 @dataclass(frozen=True)
 class ExchangeResult:
     key: str
@@ -136,24 +154,17 @@ class ExchangeBook:
         self.rel = config.thresholds.figure_tolerance
         self.ledger = ledger
         self.agreements = agreements
+        # kind -> changes whenever a swap of the kind is written (the rules' memos of evidence).
+        self.versions = Versions()
+
+    def forget(self) -> None:
+        self.versions.forget()
 
     # Matching.
 
     def candidate_keys(self, kind: str, p: Period) -> list[str]:
-        if p.precision == "day":
-            span = days(
-                p.start - dt.timedelta(days=self.tol), p.start + dt.timedelta(days=self.tol)
-            )
-        else:
-            span = days(p.start, p.end)
-        index_keys = [f"{kind}|{day_text(d)}" for d in span]
-        index_keys += sorted(
-            {f"{kind}|{month_text(d)}" for d in (p.start, p.end)}
-            | {f"{kind}|{month_text(d)}" for d in span if p.precision != "day"}
-        )
-        index_keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
         out: list[str] = []
-        for index_key in index_keys:
+        for index_key in index_keys(kind, p, self.tol):
             for key in self.s.exchange_index.get(index_key) or []:
                 if key not in out:
                     out.append(key)
@@ -291,6 +302,7 @@ class ExchangeBook:
         record["agreement"] = agreement
         key = record["key"]
         self.s.exchanges[key] = record
+        self.versions.bump(kind)
         old_date = before["occurred"] if before is not None else None
         if old_date != record["occurred"]:
             if old_date is not None:
@@ -378,3 +390,4 @@ class ExchangeBook:
                     Placement(record["occurred"], agreement, counted),
                 )
                 self.s.exchanges[record["key"]] = {**record, "agreement": agreement}
+                self.versions.bump(kind)

@@ -10,7 +10,6 @@ holding the swap's date (ISO weeks start on Monday; a reduced date counts on its
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from agents.core.dates import (
     window_end,
     window_start,
 )
+from agents.core.memo import Versions
 from agents.core.stores import Store, Stores
 
 SIDES = ("UA", "RU", "unattributed")
@@ -59,7 +59,7 @@ def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> 
     for s in SIDES:
         new[s] = int(new.get(s, 0)) + int(delta.get(s, 0))  # type: ignore[call-overload]
     if not keep_zero and not any(new[s] for s in SIDES) and set(new) <= set(SIDES):
-        if key in store:
+        if old is not None:  # (values are never null: read means present)
             del store[key]
         return
     store[key] = new
@@ -68,26 +68,37 @@ def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> 
 class Ledger:
     def __init__(self, stores: Stores) -> None:
         self.s = stores
+        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos).
+        self.versions = Versions()
+
+    def forget(self) -> None:
+        self.versions.forget()
 
     def move(self, kind: str, before: Placement | None, after: Placement | None) -> dict[str, int]:
         """Take `before` out and put `after` in; returns the change of the totals per side."""
         totals_delta = zero()
-        windows: dict[str, dict[str, int]] = defaultdict(zero)
-        progress: dict[str, dict[str, int]] = defaultdict(zero)
-        progress_days: dict[tuple[str, str], dict[str, int]] = defaultdict(zero)
+        windows: dict[str, dict[str, int]] = {}
+        progress: dict[str, dict[str, int]] = {}
+        progress_days: dict[tuple[str, str], dict[str, int]] = {}
         for place, sign in ((before, -1), (after, 1)):
             if place is None:
                 continue
             start = period(place.date).start
-            for s in SIDES:
-                n = sign * int(place.amounts.get(s, 0))
-                totals_delta[s] += n
-                for size in WINDOW_SIZES:
-                    windows[f"{kind}|{size}|{window_start(size, start)}"][s] += n
-                if place.agreement is not None:
-                    progress[f"{place.agreement}|{kind}"][s] += n
-                    key = f"{place.agreement}|{kind}|{month_text(start)}"
-                    progress_days[(key, day_text(start))][s] += n
+            amounts = [sign * int(place.amounts.get(s, 0)) for s in SIDES]
+            targets = [totals_delta]
+            targets += [
+                windows.setdefault(f"{kind}|{size}|{window_start(size, start)}", zero())
+                for size in WINDOW_SIZES
+            ]
+            if place.agreement is not None:
+                self.versions.bump((place.agreement, kind))
+                key = f"{place.agreement}|{kind}"
+                targets.append(progress.setdefault(key, zero()))
+                day_key = (f"{key}|{month_text(start)}", day_text(start))
+                targets.append(progress_days.setdefault(day_key, zero()))
+            for target in targets:
+                for s, n in zip(SIDES, amounts, strict=True):
+                    target[s] += n
         _bump(self.s.totals, kind, totals_delta, keep_zero=True)
         for key, delta in sorted(windows.items()):
             _bump(self.s.windows, key, delta, keep_zero=False)
@@ -96,7 +107,8 @@ class Ledger:
         for (key, day), delta in sorted(progress_days.items()):
             if not any(delta.values()):
                 continue
-            month = dict(self.s.progress_days.get(key) or {})
+            stored = self.s.progress_days.get(key)
+            month = dict(stored or {})
             cur = sides_of(month.get(day))
             new = {s: cur[s] + delta[s] for s in SIDES}
             if any(new.values()):
@@ -105,7 +117,7 @@ class Ledger:
                 month.pop(day, None)
             if month:
                 self.s.progress_days[key] = month
-            elif key in self.s.progress_days:
+            elif stored is not None:  # (values are never null: held means present)
                 del self.s.progress_days[key]
         if after is not None:
             self._extend_bounds(kind, period(after.date).start)

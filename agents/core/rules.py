@@ -44,12 +44,13 @@ severity), as Alertmanager identifies an alert by all its labels.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from agents.core.agreements import AgreementBook, signed_day
 from agents.core.config import Config
-from agents.core.dates import midnight, parse_instant, period
+from agents.core.dates import midnight, month_text, parse_instant, period
 from agents.core.exchanges import ExchangeBook, evidence
 from agents.core.ledger import Ledger
 from agents.core.pace import Commitment, Series, behind, onset, recovery
@@ -68,6 +69,8 @@ SEVERITY_ORDER = {"warning": 0, "critical": 1}
 NO_AGREEMENT = "none"
 MAX_EVIDENCE = 20
 MAX_TEXT = 2000
+# Entries a memo of the rules holds before it starts afresh (a bound on memory, not a tuning).
+MEMO_SIZE = 4096
 KIND_EXCHANGE = {
     "remains": "remains exchange",
     "pows": "prisoner-of-war exchange",
@@ -81,6 +84,7 @@ KIND_EXCHANGES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # pure: a memo of the hash, not state
 def fingerprint(alertname: str, agreement: str, kind: str, severity: str) -> str:
     labels = {"alertname": alertname, "agreement": agreement, "kind": kind, "severity": severity}
     text = "\n".join(f"{k}={v}" for k, v in sorted(labels.items()))
@@ -243,6 +247,20 @@ class Rules:
         self.agreements = agreements
         self.exchanges = exchanges
         self.suspensions = suspensions
+        # Memos (see `forget`): the commitments of the agreements' generation; series by
+        # (agreement, kind, first month, last month) with the progress version they were read
+        # at; BehindCommitment alerts by everything their text is made of; built alerts.
+        self._units: tuple[int, list[tuple[JSON, str, Commitment]]] | None = None
+        self._series: dict[tuple[str, str, str, str], tuple[int, Series]] = {}
+        self._behind: dict[tuple[object, ...], Wanted] = {}
+        self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
+
+    def forget(self) -> None:
+        """Drop every memo (the engine calls this when the stores may have changed under it)."""
+        self._units = None
+        self._series.clear()
+        self._behind.clear()
+        self._built.clear()
 
     def active(self) -> list[str]:
         return list(self.s.meta.get("alerts") or [])
@@ -473,10 +491,34 @@ class Rules:
         )
 
     def series(self, c: Commitment, first: dt.date, last: dt.date) -> Series:
-        return Series(
+        # A series holds whole months: the same months give the same series until `move`
+        # changes the agreement's progress for the kind.
+        key = (c.agreement, c.kind, month_text(first), month_text(last))
+        version = self.ledger.versions.of((c.agreement, c.kind))
+        found = self._series.get(key)
+        if found is not None and found[0] == version:
+            return found[1]
+        made = Series(
             total=self.ledger.progress(c.agreement, c.kind),
             daily=self.ledger.daily(c.agreement, c.kind, first, last),
         )
+        if len(self._series) >= MEMO_SIZE:
+            self._series.clear()
+        self._series[key] = (version, made)
+        return made
+
+    def _commitment_units(self) -> list[tuple[JSON, str, Commitment]]:
+        """Every commitment with a count, by agreement (signing order) then kind."""
+        generation = self.agreements.generation
+        if self._units is None or self._units[0] != generation:
+            units = []
+            for record in self.agreements.all():
+                for kind in sorted(record["commitments"]):
+                    c = self.commitment(record, kind)
+                    if c is not None:
+                        units.append((record, kind, c))
+            self._units = (generation, units)
+        return self._units[1]
 
     def _latest_delivery(self, c: Commitment, day: dt.date) -> tuple[dt.date | None, JSON | None]:
         """The latest day up to `day` with a delivery under the commitment, and the swap."""
@@ -493,28 +535,43 @@ class Rules:
         active: set[str],
     ) -> None:
         day = at.date()
-        for record in self.agreements.all():
-            for kind in sorted(record["commitments"]):
-                c = self.commitment(record, kind)
-                if c is None or day < c.signed:
-                    continue
-                fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
-                recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
-                sides = behind(c, recent, day)
-                stored = self._stored_start(fp, active)
-                if sides:
-                    if stored is not None:
-                        starts = stored
-                    else:
-                        starts = midnight(onset(c, self.series(c, c.signed, day), day))
-                    wanted[fp] = self._behind_alert(record, c, recent, day, sides, starts)
-                elif stored is not None:
-                    back = recovery(c, self.series(c, c.signed, day), day, stored.date())
-                    _, swap = self._latest_delivery(c, back)
-                    ids, urls = evidence(swap) if swap is not None else ([], [])
-                    endings[fp] = Ending(
-                        midnight(back), f"Resolved: on pace from {_day(back)}.", ids, urls
-                    )
+        for record, kind, c in self._commitment_units():
+            if day < c.signed:
+                continue
+            fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
+            recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
+            sides = behind(c, recent, day)
+            stored = self._stored_start(fp, active)
+            if sides:
+                if stored is not None:
+                    starts = stored
+                else:
+                    starts = midnight(onset(c, self.series(c, c.signed, day), day))
+                # The text depends on the day, the agreement, its progress and its swaps.
+                key = (
+                    c.agreement,
+                    kind,
+                    day,
+                    tuple(sides),
+                    starts,
+                    self.agreements.generation,
+                    self.ledger.versions.of((c.agreement, kind)),
+                    self.exchanges.versions.of(kind),
+                )
+                found = self._behind.get(key)
+                if found is None:
+                    found = self._behind_alert(record, c, recent, day, sides, starts)
+                    if len(self._behind) >= MEMO_SIZE:
+                        self._behind.clear()
+                    self._behind[key] = found
+                wanted[fp] = found
+            elif stored is not None:
+                back = recovery(c, self.series(c, c.signed, day), day, stored.date())
+                _, swap = self._latest_delivery(c, back)
+                ids, urls = evidence(swap) if swap is not None else ([], [])
+                endings[fp] = Ending(
+                    midnight(back), f"Resolved: on pace from {_day(back)}.", ids, urls
+                )
 
     def _behind_alert(
         self,
@@ -599,16 +656,16 @@ class Rules:
                     changes.append(resolve(Alert.model_validate(current), ending, at))
                     del self.s.alerts[fp]
                 continue
+            alert, shape = self._build(want)
             if current is None:
-                alert = want.alert(want.starts_at)
+                pass
             elif want.restart is not None:
                 changes.append(resolve(Alert.model_validate(current), want.restart, at))
-                alert = want.alert(want.starts_at)
-            else:
-                alert = want.alert(want.starts_at)
-                if alert == Alert.model_validate(current):
-                    still.append(fp)
-                    continue
+            elif shape == current or alert == Alert.model_validate(current):
+                # Unchanged (the JSON shapes equal means the alerts are; a stored shape that
+                # differs may still hold the same alert).
+                still.append(fp)
+                continue
             self.s.alerts[fp] = alert.model_dump(mode="json")
             still.append(fp)
             changes.append(alert)
@@ -616,6 +673,28 @@ class Rules:
             self.s.meta["alerts"] = still
         # Stable: a resolved episode stays before the new one of the same fingerprint.
         return sorted(changes, key=alert_order)
+
+    def _build(self, want: Wanted) -> tuple[Alert, JSON]:
+        """The firing alert of `want` and its JSON shape, built once for the same content."""
+        key = (
+            want.alertname,
+            want.agreement,
+            want.kind,
+            want.severity,
+            want.starts_at,
+            want.summary,
+            want.description,
+            tuple(want.event_ids),
+            tuple(want.urls),
+        )
+        found = self._built.get(key)
+        if found is None:
+            alert = want.alert(want.starts_at)
+            found = (alert, alert.model_dump(mode="json"))
+            if len(self._built) >= MEMO_SIZE:
+                self._built.clear()
+            self._built[key] = found
+        return found
 
     def active_alerts(self) -> list[JSON]:
         alerts = [self.s.alerts[fp] for fp in self.active() if fp in self.s.alerts]

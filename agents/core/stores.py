@@ -138,6 +138,10 @@ class Journaled(MutableMapping[str, JSON]):
     def __getitem__(self, key: str) -> JSON:
         return self.base[key]
 
+    def get(self, key: str, default: JSON = None) -> JSON:
+        # The base's own get: one lookup (the mixin's would raise and catch KeyError).
+        return self.base.get(key, default)
+
     def __setitem__(self, key: str, value: JSON) -> None:
         self._remember(key)
         self.base[key] = value
@@ -164,7 +168,8 @@ class Journaled(MutableMapping[str, JSON]):
         self.before.clear()
 
     def keep(self) -> None:
-        self.before.clear()
+        if self.before:
+            self.before.clear()
 
 
 @dataclass
@@ -193,7 +198,7 @@ class Stores:
         return cls()
 
     def named(self) -> dict[str, Store]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {name: getattr(self, name) for name in _NAMES}
 
     def journaled(self) -> Stores:
         """The same mappings, each wrapped in a `Journaled` store."""
@@ -203,7 +208,7 @@ class Stores:
     def all_or_nothing(self) -> Iterator[None]:
         """Keep the writes made inside if it ends normally; if it raises, put back what every
         `Journaled` store held before, then let the exception go on."""
-        journals = [s for s in self.named().values() if isinstance(s, Journaled)]
+        journals = [s for s in (getattr(self, n) for n in _NAMES) if isinstance(s, Journaled)]
         try:
             yield
         except BaseException:
@@ -212,3 +217,6 @@ class Stores:
             raise
         for journal in journals:
             journal.keep()
+
+
+_NAMES = tuple(f.name for f in dataclasses.fields(Stores))
