@@ -124,6 +124,7 @@ class Engine:
         self.agreement_book.forget()
         self.ledger.forget()
         self.exchanges.forget()
+        self.suspension_book.forget()
         self.rules.forget()
 
     def _sync(self, seq: JSON = _UNKNOWN) -> None:
@@ -144,7 +145,7 @@ class Engine:
 
     def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)
-        if key in self.stores.seen:
+        if self.stores.seen.get(key) is not None:  # (get: the write below needs no new read)
             return Outcome(event.type, event.kind, duplicate=True, clock=self.clock())
         stored_seq = self.stores.meta.get("seq")
         self._sync(stored_seq)

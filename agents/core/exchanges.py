@@ -156,9 +156,11 @@ class ExchangeBook:
         self.agreements = agreements
         # kind -> changes whenever a swap of the kind is written (the rules' memos of evidence).
         self.versions = Versions()
+        self._last: dict[str, JSON | None] = {}  # meta["last|<kind>"], read once
 
     def forget(self) -> None:
         self.versions.forget()
+        self._last.clear()
 
     # Matching.
 
@@ -323,14 +325,16 @@ class ExchangeBook:
 
     def last(self, kind: str) -> JSON | None:
         """{"date": the swap's date, "key"} of the latest swap of `kind`, by its first day."""
-        return self.s.meta.get(f"last|{kind}")
+        if kind not in self._last:
+            self._last[kind] = self.s.meta.get(f"last|{kind}")
+        return self._last[kind]
 
     def _note_last(self, kind: str, key: str, old_date: str | None, new_date: str) -> None:
         meta_key = f"last|{kind}"
-        last = self.s.meta.get(meta_key)
+        last = self.last(kind)
         new_start = period(new_date).start
         if last is None or new_start > period(last["date"]).start:
-            self.s.meta[meta_key] = {"date": new_date, "key": key}
+            self.s.meta[meta_key] = self._last[kind] = {"date": new_date, "key": key}
         elif last["key"] == key and new_start < period(last["date"]).start:
             # The latest swap moved earlier: the latest is now the latest in between.
             best = (new_start, new_date, key)
@@ -339,7 +343,7 @@ class ExchangeBook:
                     start = period(record["occurred"]).start
                     if start > best[0]:
                         best = (start, record["occurred"], record["key"])
-            self.s.meta[meta_key] = {"date": best[1], "key": best[2]}
+            self.s.meta[meta_key] = self._last[kind] = {"date": best[1], "key": best[2]}
 
     def _records_starting(self, kind: str, day: dt.date) -> list[JSON]:
         index_keys = [f"{kind}|{day_text(day)}"]

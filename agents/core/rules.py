@@ -254,6 +254,7 @@ class Rules:
         self._series: dict[tuple[str, str, str, str], tuple[int, Series]] = {}
         self._behind: dict[tuple[object, ...], Wanted] = {}
         self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
+        self._last_records: dict[str, tuple[int, str, JSON]] = {}
 
     def forget(self) -> None:
         """Drop every memo (the engine calls this when the stores may have changed under it)."""
@@ -261,6 +262,7 @@ class Rules:
         self._series.clear()
         self._behind.clear()
         self._built.clear()
+        self._last_records.clear()
 
     def active(self) -> list[str]:
         return list(self.s.meta.get("alerts") or [])
@@ -269,11 +271,12 @@ class Rules:
         """Run every rule at `at` and apply the state changes; returns the messages."""
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
-        active = set(self.active())
+        sorted_active = self.active()
+        active = set(sorted_active)
         self._gaps(at, wanted, endings, active)
         self._suspensions(at, wanted, endings)
         self._commitments(at, wanted, endings, active)
-        return self._transition(at, wanted, endings)
+        return self._transition(at, wanted, endings, sorted_active)
 
     def _stored_start(self, fp: str, active: set[str]) -> dt.datetime | None:
         if fp not in active or fp not in self.s.alerts:
@@ -301,7 +304,7 @@ class Rules:
             last = self.exchanges.last(kind)
             last_day = period(last["date"]).start if last else None
             anchor = max(signed, last_day) if last_day is not None else signed
-            last_record = self.s.exchanges.get(last["key"]) if last else None
+            last_record = self._last_record(kind, last)
             ended: Ending | None = None
             if last is not None and last_day is not None and last_record is not None:
                 ids, urls = evidence(last_record)
@@ -347,6 +350,18 @@ class Rules:
                     f"Resolved: {record['id']}, signed {record['signed']}, is now the "
                     f"agreement in force for {KIND_NOUN[kind]}.",
                 )
+
+    def _last_record(self, kind: str, last: JSON | None) -> JSON | None:
+        """The stored swap `last` names, read again only after a swap of the kind was written."""
+        if last is None:
+            return None
+        version = self.exchanges.versions.of(kind)
+        found = self._last_records.get(kind)
+        if found is not None and found[0] == version and found[1] == last["key"]:
+            return found[2]
+        record = self.s.exchanges.get(last["key"])
+        self._last_records[kind] = (version, last["key"], record)
+        return record
 
     def _gap_alert(
         self,
@@ -631,9 +646,12 @@ class Rules:
     # The state machine.
 
     def _transition(
-        self, at: dt.datetime, wanted: dict[str, Wanted], endings: dict[str, Ending]
+        self,
+        at: dt.datetime,
+        wanted: dict[str, Wanted],
+        endings: dict[str, Ending],
+        active: list[str],
     ) -> list[Alert]:
-        active = self.active()
         changes: list[Alert] = []
         still: list[str] = []
         for fp in sorted(set(active) | set(wanted)):
