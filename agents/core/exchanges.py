@@ -123,15 +123,15 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
 @functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
 def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
     """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
-    if p.precision == "day":
-        span = days(p.start - dt.timedelta(days=tol), p.start + dt.timedelta(days=tol))
-    else:
-        span = days(p.start, p.end)
+    start = p.start
+    if p.precision == "day":  # the days within the tolerance, then one month and one year
+        keys = [
+            f"{kind}|{(start + dt.timedelta(days=i)).isoformat()}" for i in range(-tol, tol + 1)
+        ]
+        return (*keys, f"{kind}|{month_text(start)}", f"{kind}|{start.year:04d}")
+    span = days(p.start, p.end)
     keys = [f"{kind}|{day_text(d)}" for d in span]
-    keys += sorted(
-        {f"{kind}|{month_text(d)}" for d in (p.start, p.end)}
-        | {f"{kind}|{month_text(d)}" for d in span if p.precision != "day"}
-    )
+    keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
     keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
     return tuple(keys)
 

@@ -34,7 +34,7 @@ MAX_WINDOWS = 10_000
 
 
 def zero() -> dict[str, int]:
-    return {s: 0 for s in SIDES}
+    return {"UA": 0, "RU": 0, "unattributed": 0}  # SIDES
 
 
 def sides_of(value: Mapping[str, object] | None) -> dict[str, int]:
@@ -52,13 +52,18 @@ class Placement:
 
 
 def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> None:
-    if not any(delta.get(s, 0) for s in SIDES):
+    ua, ru, rest = delta.get("UA", 0), delta.get("RU", 0), delta.get("unattributed", 0)
+    if not (ua or ru or rest):
         return
     old = store.get(key)
-    new: dict[str, object] = dict(old) if old else {}
-    for s in SIDES:
-        new[s] = int(new.get(s, 0)) + int(delta.get(s, 0))  # type: ignore[call-overload]
-    if not keep_zero and not any(new[s] for s in SIDES) and set(new) <= set(SIDES):
+    if not old:
+        new: dict[str, object] = {"UA": int(ua), "RU": int(ru), "unattributed": int(rest)}
+    else:
+        new = dict(old)
+        for s, n in (("UA", ua), ("RU", ru), ("unattributed", rest)):
+            new[s] = int(new.get(s, 0)) + int(n)  # type: ignore[call-overload]
+    zero_now = not (new["UA"] or new["RU"] or new["unattributed"])
+    if not keep_zero and zero_now and set(new) <= set(SIDES):
         if old is not None:  # (values are never null: read means present)
             del store[key]
         return
