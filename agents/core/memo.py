@@ -15,6 +15,7 @@ class Versions:
     def __init__(self) -> None:
         self._last = 0
         self._of: dict[Hashable, int] = {}
+        self.writes = 0  # bumps so far: changes whenever any key's version does
 
     def of(self, key: Hashable) -> int:
         found = self._of.get(key)
@@ -24,6 +25,7 @@ class Versions:
         return found
 
     def bump(self, key: Hashable) -> None:
+        self.writes += 1
         self._last += 1
         self._of[key] = self._last
 

@@ -69,6 +69,9 @@ SEVERITY_ORDER = {"warning": 0, "critical": 1}
 NO_AGREEMENT = "none"
 MAX_EVIDENCE = 20
 MAX_TEXT = 2000
+# Deadlines: a condition `at > t` turns at t + TICK (instants have microseconds at most).
+TICK = dt.timedelta(microseconds=1)
+FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 # Entries a memo of the rules holds before it starts afresh (a bound on memory, not a tuning).
 MEMO_SIZE = 4096
 KIND_EXCHANGE = {
@@ -255,6 +258,10 @@ class Rules:
         self._behind: dict[tuple[object, ...], Wanted] = {}
         self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
         self._last_records: dict[str, tuple[int, str, JSON]] = {}
+        # The latest evaluation that changed nothing: (what it read, at, its first deadline).
+        self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
+        self._until = FAR  # the first deadline seen by the evaluation running
+        self._wrote = False  # whether the latest transition wrote anything
 
     def forget(self) -> None:
         """Drop every memo (the engine calls this when the stores may have changed under it)."""
@@ -263,20 +270,47 @@ class Rules:
         self._behind.clear()
         self._built.clear()
         self._last_records.clear()
+        self._quiet = None
 
     def active(self) -> list[str]:
         return list(self.s.meta.get("alerts") or [])
 
     def evaluate(self, at: dt.datetime) -> list[Alert]:
-        """Run every rule at `at` and apply the state changes; returns the messages."""
+        """Run every rule at `at` and apply the state changes; returns the messages.
+
+        An evaluation that changed nothing stays valid, with nothing to do, until what the
+        rules read is written (the token) or the clock reaches the first deadline of a
+        time-based condition (a threshold passed, a day turned while a commitment is judged,
+        an agreement signed): until then the rules are not run again.
+        """
+        sorted_active = self.active()
+        token = (
+            tuple(sorted_active),
+            self.agreements.generation,
+            self.exchanges.versions.writes,
+            self.ledger.versions.writes,
+            self.suspensions.writes,
+        )
+        quiet = self._quiet
+        if quiet is not None and quiet[0] == token and quiet[1] <= at < quiet[2]:
+            return []
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
-        sorted_active = self.active()
         active = set(sorted_active)
+        self._until = self._next_signing(at)
         self._gaps(at, wanted, endings, active)
         self._suspensions(at, wanted, endings)
         self._commitments(at, wanted, endings, active)
-        return self._transition(at, wanted, endings, sorted_active)
+        changes = self._transition(at, wanted, endings, sorted_active)
+        self._quiet = None if self._wrote else (token, at, self._until)
+        return changes
+
+    def _next_signing(self, at: dt.datetime) -> dt.datetime:
+        """Midnight of the first signing day after `at`'s day (the agreements in force and
+        the commitments judged change there), or the far future."""
+        day = at.date()
+        later = [signed_day(r) for r in self.agreements.all() if signed_day(r) > day]
+        return midnight(min(later)) if later else FAR
 
     def _stored_start(self, fp: str, active: set[str]) -> dt.datetime | None:
         if fp not in active or fp not in self.s.alerts:
@@ -317,6 +351,8 @@ class Rules:
             for severity, times in (("warning", 1), ("critical", 2)):
                 fp = fingerprint("ExchangeGap", agreement, kind, severity)
                 starts = midnight(anchor + dt.timedelta(days=times * gap))
+                if not at > starts:
+                    self._until = min(self._until, starts + TICK)
                 if at > starts:
                     stored = self._stored_start(fp, active)
                     # A newer exchange closed the stored gap, and the new one passed the
@@ -436,6 +472,8 @@ class Rules:
                         midnight(period(ended["ended"]).start), note, ids
                     )
             record = self.suspensions.active(kind)
+            if record is not None and at < midnight(since_day(record)):
+                self._until = min(self._until, midnight(since_day(record)))
             if record is None or at < midnight(since_day(record)):
                 continue  # none, or announced ahead of its start
             agreement = self._suspension_agreement(record)
@@ -468,6 +506,8 @@ class Rules:
             )
             wanted[reported.fingerprint] = reported
             prolonged = midnight(start + dt.timedelta(days=limit))
+            if not at > prolonged:
+                self._until = min(self._until, prolonged + TICK)
             if at > prolonged:
                 long = Wanted(
                     "SuspensionProlonged",
@@ -552,7 +592,8 @@ class Rules:
         day = at.date()
         for record, kind, c in self._commitment_units():
             if day < c.signed:
-                continue
+                continue  # (its signing day is among the deadlines already)
+            self._until = min(self._until, midnight(day + dt.timedelta(days=1)))
             fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
             recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
             sides = behind(c, recent, day)
@@ -689,6 +730,7 @@ class Rules:
             changes.append(alert)
         if still != active:
             self.s.meta["alerts"] = still
+        self._wrote = bool(changes) or still != active
         # Stable: a resolved episode stays before the new one of the same fingerprint.
         return sorted(changes, key=alert_order)
 

@@ -140,6 +140,9 @@ class Journaled(MutableMapping[str, JSON]):
         # The journals (of one `Stores`) holding anything: only those are cleared after an
         # event, not every store.
         self.touched: list[Journaled] = [] if touched is None else touched
+        if type(base) is dict:
+            # Reading a plain dict again costs nothing worth saving (replay): no journal.
+            self.get = base.get  # type: ignore[method-assign, assignment]
 
     def _remember(self, key: str) -> None:
         if key not in self.before:

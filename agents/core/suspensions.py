@@ -54,6 +54,7 @@ class SuspensionBook:
         # written through, until the engine forgets them.
         self._indexes: dict[str, JSON] = {}
         self._records: dict[str, JSON] = {}
+        self.writes = 0  # records saved so far (the rules' token of what they read)
 
     def forget(self) -> None:
         self._indexes.clear()
@@ -92,6 +93,7 @@ class SuspensionBook:
         kind, key = record["kind"], record["key"]
         self.s.suspensions[key] = record
         self._records[key] = record
+        self.writes += 1
         old = self._index(kind)
         keys = list(old["keys"]) if key in old["keys"] else [*old["keys"], key]
         active, last_ended = old["active"], old["last_ended"]
