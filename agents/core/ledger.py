@@ -89,21 +89,24 @@ class Ledger:
             if place is None:
                 continue
             start = period(place.date).start
-            amounts = [sign * int(place.amounts.get(s, 0)) for s in SIDES]
+            got = place.amounts
+            ua = sign * int(got.get("UA", 0))
+            ru = sign * int(got.get("RU", 0))
+            rest = sign * int(got.get("unattributed", 0))
             targets = [totals_delta]
-            targets += [
-                windows.setdefault(f"{kind}|{size}|{window_start(size, start)}", zero())
-                for size in WINDOW_SIZES
-            ]
+            for size in WINDOW_SIZES:
+                key = f"{kind}|{size}|{window_start(size, start)}"
+                targets.append(windows.setdefault(key, zero()))
             if place.agreement is not None:
                 self.versions.bump((place.agreement, kind))
                 key = f"{place.agreement}|{kind}"
                 targets.append(progress.setdefault(key, zero()))
                 day_key = (f"{key}|{month_text(start)}", day_text(start))
                 targets.append(progress_days.setdefault(day_key, zero()))
-            for target in targets:
-                for s, n in zip(SIDES, amounts, strict=True):
-                    target[s] += n
+            for target in targets:  # SIDES
+                target["UA"] += ua
+                target["RU"] += ru
+                target["unattributed"] += rest
         _bump(self.s.totals, kind, totals_delta, keep_zero=True)
         for key, delta in sorted(windows.items()):
             _bump(self.s.windows, key, delta, keep_zero=False)
