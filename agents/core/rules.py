@@ -257,11 +257,12 @@ class Rules:
         self._series: dict[tuple[str, str, str, str], tuple[int, Series]] = {}
         self._behind: dict[tuple[object, ...], Wanted] = {}
         self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
-        self._last_records: dict[str, tuple[int, str, JSON]] = {}
+        self._last_records: dict[str, tuple[int, str, JSON, Ending | None]] = {}
         # The latest evaluation that changed nothing: (what it read, at, its first deadline).
         self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
         self._until = FAR  # the first deadline seen by the evaluation running
         self._wrote = False  # whether the latest transition wrote anything
+        self._signing: tuple[tuple[int, dt.date], dt.datetime] | None = None
 
     def forget(self) -> None:
         """Drop every memo (the engine calls this when the stores may have changed under it)."""
@@ -308,9 +309,11 @@ class Rules:
     def _next_signing(self, at: dt.datetime) -> dt.datetime:
         """Midnight of the first signing day after `at`'s day (the agreements in force and
         the commitments judged change there), or the far future."""
-        day = at.date()
-        later = [signed_day(r) for r in self.agreements.all() if signed_day(r) > day]
-        return midnight(min(later)) if later else FAR
+        key = (self.agreements.generation, at.date())
+        if self._signing is None or self._signing[0] != key:
+            later = [signed_day(r) for r in self.agreements.all() if signed_day(r) > key[1]]
+            self._signing = (key, midnight(min(later)) if later else FAR)
+        return self._signing[1]
 
     def _stored_start(self, fp: str, active: set[str]) -> dt.datetime | None:
         if fp not in active or fp not in self.s.alerts:
@@ -338,16 +341,7 @@ class Rules:
             last = self.exchanges.last(kind)
             last_day = period(last["date"]).start if last else None
             anchor = max(signed, last_day) if last_day is not None else signed
-            last_record = self._last_record(kind, last)
-            ended: Ending | None = None
-            if last is not None and last_day is not None and last_record is not None:
-                ids, urls = evidence(last_record)
-                ended = Ending(
-                    midnight(last_day),
-                    f"Resolved: {KIND_EXCHANGE[kind]} dated {last['date']} recorded.",
-                    ids[-MAX_EVIDENCE:],
-                    urls[-MAX_EVIDENCE:],
-                )
+            last_record, ended = self._latest(kind, last)
             for severity, times in (("warning", 1), ("critical", 2)):
                 fp = fingerprint("ExchangeGap", agreement, kind, severity)
                 starts = midnight(anchor + dt.timedelta(days=times * gap))
@@ -387,17 +381,27 @@ class Rules:
                     f"agreement in force for {KIND_NOUN[kind]}.",
                 )
 
-    def _last_record(self, kind: str, last: JSON | None) -> JSON | None:
-        """The stored swap `last` names, read again only after a swap of the kind was written."""
+    def _latest(self, kind: str, last: JSON | None) -> tuple[JSON | None, Ending | None]:
+        """The stored swap `last` names, and the ending it gives a gap alert; read and built
+        again only after a swap of the kind was written."""
         if last is None:
-            return None
+            return None, None
         version = self.exchanges.versions.of(kind)
         found = self._last_records.get(kind)
         if found is not None and found[0] == version and found[1] == last["key"]:
-            return found[2]
+            return found[2], found[3]
         record = self.s.exchanges.get(last["key"])
-        self._last_records[kind] = (version, last["key"], record)
-        return record
+        ended = None
+        if record is not None:
+            ids, urls = evidence(record)
+            ended = Ending(
+                midnight(period(last["date"]).start),
+                f"Resolved: {KIND_EXCHANGE[kind]} dated {last['date']} recorded.",
+                ids[-MAX_EVIDENCE:],
+                urls[-MAX_EVIDENCE:],
+            )
+        self._last_records[kind] = (version, last["key"], record, ended)
+        return record, ended
 
     def _gap_alert(
         self,
