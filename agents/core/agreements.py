@@ -18,6 +18,7 @@ date among those covering the kind (ties by id). Exchanges before any agreement 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -78,12 +79,26 @@ class AgreementChange:
 
 
 class AgreementBook:
-    """Read and amend agreements. Without stores (the news reader) it knows the file only."""
+    """Read and amend agreements. Without stores (the news reader) it knows the file only.
+
+    The rules ask for the agreements in force several times per event: the sorted list and,
+    per kind, the signing days are kept in memory until `forget` (called by `apply`, and by
+    the engine whenever the stores may have changed under it). `generation` counts the
+    forgets, for memos built on the records.
+    """
 
     def __init__(self, config: Config, stores: Stores | None = None) -> None:
         self.config = config
         self.s = stores
         self._file = {spec.id: spec_record(spec) for spec in config.agreements}
+        self.generation = 0
+        self._sorted: list[JSON] | None = None
+        self._by_kind: dict[str, tuple[list[dt.date], list[JSON]]] = {}
+
+    def forget(self) -> None:
+        self.generation += 1
+        self._sorted = None
+        self._by_kind = {}
 
     def ids(self) -> list[str]:
         runtime = list(self.s.meta.get("agreements") or []) if self.s is not None else []
@@ -98,15 +113,22 @@ class AgreementBook:
         return self._file.get(agreement_id)
 
     def all(self) -> list[JSON]:
-        records = [r for r in (self.get(i) for i in self.ids()) if r is not None]
-        return sorted(records, key=lambda r: (signed_day(r), r["id"]))
+        """Every agreement, by signing day then id (read-only records)."""
+        if self._sorted is None:
+            records = [r for r in (self.get(i) for i in self.ids()) if r is not None]
+            self._sorted = sorted(records, key=lambda r: (signed_day(r), r["id"]))
+        return list(self._sorted)
 
     def in_force(self, kind: str, day: dt.date) -> JSON | None:
-        best = None
-        for record in self.all():
-            if kind in record["kinds"] and signed_day(record) <= day:
-                best = record  # sorted by signing: the last one that qualifies wins
-        return best
+        """The latest signed on or before `day` among those covering `kind` (ties by id)."""
+        found = self._by_kind.get(kind)
+        if found is None:
+            covering = [r for r in self.all() if kind in r["kinds"]]
+            found = ([signed_day(r) for r in covering], covering)
+            self._by_kind[kind] = found
+        signed, records = found
+        at = bisect.bisect_right(signed, day)
+        return records[at - 1] if at else None
 
     def attach(self, kind: str, day: dt.date, named: str | None) -> str | None:
         if named is not None and self.get(named) is not None:
@@ -172,4 +194,5 @@ class AgreementBook:
         runtime = list(self.s.meta.get("agreements") or [])
         if ev.agreement_id not in runtime:
             self.s.meta["agreements"] = sorted([*runtime, ev.agreement_id])
+        self.forget()
         return AgreementChange(ev.agreement_id, created=old is None, kind_added=kind_added)

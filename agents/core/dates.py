@@ -60,10 +60,12 @@ def day_text(day: dt.date) -> str:
     return day.isoformat()
 
 
+@lru_cache(maxsize=4096)  # pure: asked for several times per event
 def month_text(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@lru_cache(maxsize=4096)  # pure, and datetimes are immutable
 def midnight(day: dt.date) -> dt.datetime:
     """00:00 UTC of a day: the instant a date stands for in the rules."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -76,11 +78,13 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=1024)  # pure: the clock's text is asked for several times per event
 def iso(moment: dt.datetime) -> str:
     """The one text form of an instant in the stores: UTC, seconds, `Z`."""
     return utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=1024)  # pure, and datetimes are immutable
 def parse_instant(text: str) -> dt.datetime:
     return utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
 

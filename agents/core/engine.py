@@ -83,6 +83,9 @@ def event_dates(ev: AnyEvent) -> list[str]:
     return [d for d in (ev.as_of, ev.since) if d]
 
 
+_UNKNOWN = object()
+
+
 def _date(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -109,21 +112,48 @@ class Engine:
             self.exchanges,
             self.suspension_book,
         )
+        # The value of meta["seq"] the memory of the books and rules is valid for. Only the
+        # engine writes the stores, and every event it applies moves seq (a tick writes only
+        # the alerts, which are never kept in memory across calls); so a different seq means
+        # the tables changed under it (a rebalance, a recovery): forget and read them again.
+        self._seq: JSON = _UNKNOWN
 
     # Events.
 
+    def _forget(self) -> None:
+        self.agreement_book.forget()
+        self.ledger.forget()
+        self.exchanges.forget()
+        self.suspension_book.forget()
+        self.rules.forget()
+
+    def _sync(self, seq: JSON = _UNKNOWN) -> None:
+        """Forget what is kept in memory unless meta["seq"] is still the one it is valid for."""
+        if seq is _UNKNOWN:
+            seq = self.stores.meta.get("seq")
+        if seq != self._seq:
+            self._forget()
+            self._seq = seq
+
     def apply(self, event: AnyEvent) -> Outcome:
-        with self.stores.all_or_nothing():
-            return self._apply(event)
+        try:
+            with self.stores.all_or_nothing():
+                return self._apply(event)
+        except BaseException:
+            self._seq = _UNKNOWN  # the stores were put back: what memory holds may be newer
+            raise
 
     def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)
-        if key in self.stores.seen:
+        if self.stores.seen.get(key) is not None:  # (get: the write below needs no new read)
             return Outcome(event.type, event.kind, duplicate=True, clock=self.clock())
-        seq = int(self.stores.meta.get("seq", 0)) + 1
+        stored_seq = self.stores.meta.get("seq")
+        self._sync(stored_seq)
+        seq = int(stored_seq or 0) + 1
         self.stores.meta["seq"] = seq
+        self._seq = seq
         before = self.stores.meta.get("clock")
-        now = self._advance(event)
+        now = self._advance(event, before)
         firing_before = self.active_fingerprints()
         # Before the first event the rules never ran: there is no earlier state to evaluate.
         first = self.rules.evaluate(now) if before is not None and iso(now) != before else []
@@ -155,8 +185,7 @@ class Engine:
         alerts = drop_flaps(firing_before, first, self.rules.evaluate(now))
         return Outcome(event.type, event.kind, alerts=alerts, clock=iso(now), **out)  # type: ignore[arg-type]
 
-    def _advance(self, ev: AnyEvent) -> dt.datetime:
-        old = self.stores.meta.get("clock")
+    def _advance(self, ev: AnyEvent, old: str | None) -> dt.datetime:
         candidates = [parse_instant(old)] if old else []
         reported = utc(ev.reported_at) if ev.reported_at is not None else None
         if reported is not None:
@@ -177,8 +206,13 @@ class Engine:
         at = utc(now)
         if clock:
             at = max(at, parse_instant(clock))
-        with self.stores.all_or_nothing():
-            return self.rules.evaluate(parse_instant(iso(at)))
+        try:
+            with self.stores.all_or_nothing():
+                self._sync()
+                return self.rules.evaluate(parse_instant(iso(at)))
+        except BaseException:
+            self._seq = _UNKNOWN
+            raise
 
     def active_fingerprints(self) -> set[str]:
         """Fingerprints of the alerts firing now (`rules.alert_changes` takes them)."""
@@ -232,10 +266,12 @@ class Engine:
         }
 
     def agreements(self) -> list[JSON]:
+        self._sync()
         day = self._clock_day()
         return [agreement_view(self, record, day) for record in self.agreement_book.all()]
 
     def suspensions(self) -> dict[str, list[JSON]]:
+        self._sync()
         day = self._clock_day()
         active: list[JSON] = []
         ended: list[JSON] = []
@@ -255,6 +291,7 @@ class Engine:
         """Figures for the worker's gauges: days since the latest exchange per agreement in
         force and kind (to the clock, or to `now` when later: the live worker's wall clock),
         with the gap threshold, and active suspensions per kind."""
+        self._sync()
         day = self._clock_day()
         if now is not None:
             day = max(day, utc(now).date()) if day is not None else None

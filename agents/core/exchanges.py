@@ -32,6 +32,7 @@ Policies (see `dedupe.py` for matching and resolution):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from agents.core.agreements import AgreementBook
@@ -47,6 +48,7 @@ from agents.core.dedupe import (
     share_a_figure,
 )
 from agents.core.ledger import Ledger, Placement, sides_of
+from agents.core.memo import Versions
 from agents.core.stores import JSON, Stores, fresh
 from schemas.events import ExchangeEvent
 
@@ -118,6 +120,22 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
     return list(record.get("event_ids", [])), urls
 
 
+@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
+def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
+    """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
+    start = p.start
+    if p.precision == "day":  # the days within the tolerance, then one month and one year
+        keys = [
+            f"{kind}|{(start + dt.timedelta(days=i)).isoformat()}" for i in range(-tol, tol + 1)
+        ]
+        return (*keys, f"{kind}|{month_text(start)}", f"{kind}|{start.year:04d}")
+    span = days(p.start, p.end)
+    keys = [f"{kind}|{day_text(d)}" for d in span]
+    keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
+    keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
+    return tuple(keys)
+
+
 @dataclass(frozen=True)
 class ExchangeResult:
     key: str
@@ -136,24 +154,19 @@ class ExchangeBook:
         self.rel = config.thresholds.figure_tolerance
         self.ledger = ledger
         self.agreements = agreements
+        # kind -> changes whenever a swap of the kind is written (the rules' memos of evidence).
+        self.versions = Versions()
+        self._last: dict[str, JSON | None] = {}  # meta["last|<kind>"], read once
+
+    def forget(self) -> None:
+        self.versions.forget()
+        self._last.clear()
 
     # Matching.
 
     def candidate_keys(self, kind: str, p: Period) -> list[str]:
-        if p.precision == "day":
-            span = days(
-                p.start - dt.timedelta(days=self.tol), p.start + dt.timedelta(days=self.tol)
-            )
-        else:
-            span = days(p.start, p.end)
-        index_keys = [f"{kind}|{day_text(d)}" for d in span]
-        index_keys += sorted(
-            {f"{kind}|{month_text(d)}" for d in (p.start, p.end)}
-            | {f"{kind}|{month_text(d)}" for d in span if p.precision != "day"}
-        )
-        index_keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
         out: list[str] = []
-        for index_key in index_keys:
+        for index_key in index_keys(kind, p, self.tol):
             for key in self.s.exchange_index.get(index_key) or []:
                 if key not in out:
                     out.append(key)
@@ -291,6 +304,7 @@ class ExchangeBook:
         record["agreement"] = agreement
         key = record["key"]
         self.s.exchanges[key] = record
+        self.versions.bump(kind)
         old_date = before["occurred"] if before is not None else None
         if old_date != record["occurred"]:
             if old_date is not None:
@@ -311,14 +325,16 @@ class ExchangeBook:
 
     def last(self, kind: str) -> JSON | None:
         """{"date": the swap's date, "key"} of the latest swap of `kind`, by its first day."""
-        return self.s.meta.get(f"last|{kind}")
+        if kind not in self._last:
+            self._last[kind] = self.s.meta.get(f"last|{kind}")
+        return self._last[kind]
 
     def _note_last(self, kind: str, key: str, old_date: str | None, new_date: str) -> None:
         meta_key = f"last|{kind}"
-        last = self.s.meta.get(meta_key)
+        last = self.last(kind)
         new_start = period(new_date).start
         if last is None or new_start > period(last["date"]).start:
-            self.s.meta[meta_key] = {"date": new_date, "key": key}
+            self.s.meta[meta_key] = self._last[kind] = {"date": new_date, "key": key}
         elif last["key"] == key and new_start < period(last["date"]).start:
             # The latest swap moved earlier: the latest is now the latest in between.
             best = (new_start, new_date, key)
@@ -327,7 +343,7 @@ class ExchangeBook:
                     start = period(record["occurred"]).start
                     if start > best[0]:
                         best = (start, record["occurred"], record["key"])
-            self.s.meta[meta_key] = {"date": best[1], "key": best[2]}
+            self.s.meta[meta_key] = self._last[kind] = {"date": best[1], "key": best[2]}
 
     def _records_starting(self, kind: str, day: dt.date) -> list[JSON]:
         index_keys = [f"{kind}|{day_text(day)}"]
@@ -378,3 +394,4 @@ class ExchangeBook:
                     Placement(record["occurred"], agreement, counted),
                 )
                 self.s.exchanges[record["key"]] = {**record, "agreement": agreement}
+                self.versions.bump(kind)

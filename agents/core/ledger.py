@@ -10,7 +10,6 @@ holding the swap's date (ISO weeks start on Monday; a reduced date counts on its
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from agents.core.dates import (
     window_end,
     window_start,
 )
+from agents.core.memo import Versions
 from agents.core.stores import Store, Stores
 
 SIDES = ("UA", "RU", "unattributed")
@@ -34,7 +34,7 @@ MAX_WINDOWS = 10_000
 
 
 def zero() -> dict[str, int]:
-    return {s: 0 for s in SIDES}
+    return {"UA": 0, "RU": 0, "unattributed": 0}  # SIDES
 
 
 def sides_of(value: Mapping[str, object] | None) -> dict[str, int]:
@@ -52,14 +52,19 @@ class Placement:
 
 
 def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> None:
-    if not any(delta.get(s, 0) for s in SIDES):
+    ua, ru, rest = delta.get("UA", 0), delta.get("RU", 0), delta.get("unattributed", 0)
+    if not (ua or ru or rest):
         return
     old = store.get(key)
-    new: dict[str, object] = dict(old) if old else {}
-    for s in SIDES:
-        new[s] = int(new.get(s, 0)) + int(delta.get(s, 0))  # type: ignore[call-overload]
-    if not keep_zero and not any(new[s] for s in SIDES) and set(new) <= set(SIDES):
-        if key in store:
+    if not old:
+        new: dict[str, object] = {"UA": int(ua), "RU": int(ru), "unattributed": int(rest)}
+    else:
+        new = dict(old)
+        for s, n in (("UA", ua), ("RU", ru), ("unattributed", rest)):
+            new[s] = int(new.get(s, 0)) + int(n)  # type: ignore[call-overload]
+    zero_now = not (new["UA"] or new["RU"] or new["unattributed"])
+    if not keep_zero and zero_now and set(new) <= set(SIDES):
+        if old is not None:  # (values are never null: read means present)
             del store[key]
         return
     store[key] = new
@@ -68,26 +73,40 @@ def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> 
 class Ledger:
     def __init__(self, stores: Stores) -> None:
         self.s = stores
+        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos).
+        self.versions = Versions()
+
+    def forget(self) -> None:
+        self.versions.forget()
 
     def move(self, kind: str, before: Placement | None, after: Placement | None) -> dict[str, int]:
         """Take `before` out and put `after` in; returns the change of the totals per side."""
         totals_delta = zero()
-        windows: dict[str, dict[str, int]] = defaultdict(zero)
-        progress: dict[str, dict[str, int]] = defaultdict(zero)
-        progress_days: dict[tuple[str, str], dict[str, int]] = defaultdict(zero)
+        windows: dict[str, dict[str, int]] = {}
+        progress: dict[str, dict[str, int]] = {}
+        progress_days: dict[tuple[str, str], dict[str, int]] = {}
         for place, sign in ((before, -1), (after, 1)):
             if place is None:
                 continue
             start = period(place.date).start
-            for s in SIDES:
-                n = sign * int(place.amounts.get(s, 0))
-                totals_delta[s] += n
-                for size in WINDOW_SIZES:
-                    windows[f"{kind}|{size}|{window_start(size, start)}"][s] += n
-                if place.agreement is not None:
-                    progress[f"{place.agreement}|{kind}"][s] += n
-                    key = f"{place.agreement}|{kind}|{month_text(start)}"
-                    progress_days[(key, day_text(start))][s] += n
+            got = place.amounts
+            ua = sign * int(got.get("UA", 0))
+            ru = sign * int(got.get("RU", 0))
+            rest = sign * int(got.get("unattributed", 0))
+            targets = [totals_delta]
+            for size in WINDOW_SIZES:
+                key = f"{kind}|{size}|{window_start(size, start)}"
+                targets.append(windows.setdefault(key, zero()))
+            if place.agreement is not None:
+                self.versions.bump((place.agreement, kind))
+                key = f"{place.agreement}|{kind}"
+                targets.append(progress.setdefault(key, zero()))
+                day_key = (f"{key}|{month_text(start)}", day_text(start))
+                targets.append(progress_days.setdefault(day_key, zero()))
+            for target in targets:  # SIDES
+                target["UA"] += ua
+                target["RU"] += ru
+                target["unattributed"] += rest
         _bump(self.s.totals, kind, totals_delta, keep_zero=True)
         for key, delta in sorted(windows.items()):
             _bump(self.s.windows, key, delta, keep_zero=False)
@@ -96,7 +115,8 @@ class Ledger:
         for (key, day), delta in sorted(progress_days.items()):
             if not any(delta.values()):
                 continue
-            month = dict(self.s.progress_days.get(key) or {})
+            stored = self.s.progress_days.get(key)
+            month = dict(stored or {})
             cur = sides_of(month.get(day))
             new = {s: cur[s] + delta[s] for s in SIDES}
             if any(new.values()):
@@ -105,7 +125,7 @@ class Ledger:
                 month.pop(day, None)
             if month:
                 self.s.progress_days[key] = month
-            elif key in self.s.progress_days:
+            elif stored is not None:  # (values are never null: held means present)
                 del self.s.progress_days[key]
         if after is not None:
             self._extend_bounds(kind, period(after.date).start)

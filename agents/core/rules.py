@@ -44,12 +44,13 @@ severity), as Alertmanager identifies an alert by all its labels.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 from agents.core.agreements import AgreementBook, signed_day
 from agents.core.config import Config
-from agents.core.dates import midnight, parse_instant, period
+from agents.core.dates import midnight, month_text, parse_instant, period
 from agents.core.exchanges import ExchangeBook, evidence
 from agents.core.ledger import Ledger
 from agents.core.pace import Commitment, Series, behind, onset, recovery
@@ -68,6 +69,11 @@ SEVERITY_ORDER = {"warning": 0, "critical": 1}
 NO_AGREEMENT = "none"
 MAX_EVIDENCE = 20
 MAX_TEXT = 2000
+# Deadlines: a condition `at > t` turns at t + TICK (instants have microseconds at most).
+TICK = dt.timedelta(microseconds=1)
+FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+# Entries a memo of the rules holds before it starts afresh (a bound on memory, not a tuning).
+MEMO_SIZE = 4096
 KIND_EXCHANGE = {
     "remains": "remains exchange",
     "pows": "prisoner-of-war exchange",
@@ -81,6 +87,7 @@ KIND_EXCHANGES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # pure: a memo of the hash, not state
 def fingerprint(alertname: str, agreement: str, kind: str, severity: str) -> str:
     labels = {"alertname": alertname, "agreement": agreement, "kind": kind, "severity": severity}
     text = "\n".join(f"{k}={v}" for k, v in sorted(labels.items()))
@@ -243,19 +250,70 @@ class Rules:
         self.agreements = agreements
         self.exchanges = exchanges
         self.suspensions = suspensions
+        # Memos (see `forget`): the commitments of the agreements' generation; series by
+        # (agreement, kind, first month, last month) with the progress version they were read
+        # at; BehindCommitment alerts by everything their text is made of; built alerts.
+        self._units: tuple[int, list[tuple[JSON, str, Commitment]]] | None = None
+        self._series: dict[tuple[str, str, str, str], tuple[int, Series]] = {}
+        self._behind: dict[tuple[object, ...], Wanted] = {}
+        self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
+        self._last_records: dict[str, tuple[int, str, JSON, Ending | None]] = {}
+        # The latest evaluation that changed nothing: (what it read, at, its first deadline).
+        self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
+        self._until = FAR  # the first deadline seen by the evaluation running
+        self._wrote = False  # whether the latest transition wrote anything
+        self._signing: tuple[tuple[int, dt.date], dt.datetime] | None = None
+
+    def forget(self) -> None:
+        """Drop every memo (the engine calls this when the stores may have changed under it)."""
+        self._units = None
+        self._series.clear()
+        self._behind.clear()
+        self._built.clear()
+        self._last_records.clear()
+        self._quiet = None
 
     def active(self) -> list[str]:
         return list(self.s.meta.get("alerts") or [])
 
     def evaluate(self, at: dt.datetime) -> list[Alert]:
-        """Run every rule at `at` and apply the state changes; returns the messages."""
+        """Run every rule at `at` and apply the state changes; returns the messages.
+
+        An evaluation that changed nothing stays valid, with nothing to do, until what the
+        rules read is written (the token) or the clock reaches the first deadline of a
+        time-based condition (a threshold passed, a day turned while a commitment is judged,
+        an agreement signed): until then the rules are not run again.
+        """
+        sorted_active = self.active()
+        token = (
+            tuple(sorted_active),
+            self.agreements.generation,
+            self.exchanges.versions.writes,
+            self.ledger.versions.writes,
+            self.suspensions.writes,
+        )
+        quiet = self._quiet
+        if quiet is not None and quiet[0] == token and quiet[1] <= at < quiet[2]:
+            return []
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
-        active = set(self.active())
+        active = set(sorted_active)
+        self._until = self._next_signing(at)
         self._gaps(at, wanted, endings, active)
         self._suspensions(at, wanted, endings)
         self._commitments(at, wanted, endings, active)
-        return self._transition(at, wanted, endings)
+        changes = self._transition(at, wanted, endings, sorted_active)
+        self._quiet = None if self._wrote else (token, at, self._until)
+        return changes
+
+    def _next_signing(self, at: dt.datetime) -> dt.datetime:
+        """Midnight of the first signing day after `at`'s day (the agreements in force and
+        the commitments judged change there), or the far future."""
+        key = (self.agreements.generation, at.date())
+        if self._signing is None or self._signing[0] != key:
+            later = [signed_day(r) for r in self.agreements.all() if signed_day(r) > key[1]]
+            self._signing = (key, midnight(min(later)) if later else FAR)
+        return self._signing[1]
 
     def _stored_start(self, fp: str, active: set[str]) -> dt.datetime | None:
         if fp not in active or fp not in self.s.alerts:
@@ -283,19 +341,12 @@ class Rules:
             last = self.exchanges.last(kind)
             last_day = period(last["date"]).start if last else None
             anchor = max(signed, last_day) if last_day is not None else signed
-            last_record = self.s.exchanges.get(last["key"]) if last else None
-            ended: Ending | None = None
-            if last is not None and last_day is not None and last_record is not None:
-                ids, urls = evidence(last_record)
-                ended = Ending(
-                    midnight(last_day),
-                    f"Resolved: {KIND_EXCHANGE[kind]} dated {last['date']} recorded.",
-                    ids[-MAX_EVIDENCE:],
-                    urls[-MAX_EVIDENCE:],
-                )
+            last_record, ended = self._latest(kind, last)
             for severity, times in (("warning", 1), ("critical", 2)):
                 fp = fingerprint("ExchangeGap", agreement, kind, severity)
                 starts = midnight(anchor + dt.timedelta(days=times * gap))
+                if not at > starts:
+                    self._until = min(self._until, starts + TICK)
                 if at > starts:
                     stored = self._stored_start(fp, active)
                     # A newer exchange closed the stored gap, and the new one passed the
@@ -329,6 +380,28 @@ class Rules:
                     f"Resolved: {record['id']}, signed {record['signed']}, is now the "
                     f"agreement in force for {KIND_NOUN[kind]}.",
                 )
+
+    def _latest(self, kind: str, last: JSON | None) -> tuple[JSON | None, Ending | None]:
+        """The stored swap `last` names, and the ending it gives a gap alert; read and built
+        again only after a swap of the kind was written."""
+        if last is None:
+            return None, None
+        version = self.exchanges.versions.of(kind)
+        found = self._last_records.get(kind)
+        if found is not None and found[0] == version and found[1] == last["key"]:
+            return found[2], found[3]
+        record = self.s.exchanges.get(last["key"])
+        ended = None
+        if record is not None:
+            ids, urls = evidence(record)
+            ended = Ending(
+                midnight(period(last["date"]).start),
+                f"Resolved: {KIND_EXCHANGE[kind]} dated {last['date']} recorded.",
+                ids[-MAX_EVIDENCE:],
+                urls[-MAX_EVIDENCE:],
+            )
+        self._last_records[kind] = (version, last["key"], record, ended)
+        return record, ended
 
     def _gap_alert(
         self,
@@ -403,6 +476,8 @@ class Rules:
                         midnight(period(ended["ended"]).start), note, ids
                     )
             record = self.suspensions.active(kind)
+            if record is not None and at < midnight(since_day(record)):
+                self._until = min(self._until, midnight(since_day(record)))
             if record is None or at < midnight(since_day(record)):
                 continue  # none, or announced ahead of its start
             agreement = self._suspension_agreement(record)
@@ -435,6 +510,8 @@ class Rules:
             )
             wanted[reported.fingerprint] = reported
             prolonged = midnight(start + dt.timedelta(days=limit))
+            if not at > prolonged:
+                self._until = min(self._until, prolonged + TICK)
             if at > prolonged:
                 long = Wanted(
                     "SuspensionProlonged",
@@ -473,10 +550,34 @@ class Rules:
         )
 
     def series(self, c: Commitment, first: dt.date, last: dt.date) -> Series:
-        return Series(
+        # A series holds whole months: the same months give the same series until `move`
+        # changes the agreement's progress for the kind.
+        key = (c.agreement, c.kind, month_text(first), month_text(last))
+        version = self.ledger.versions.of((c.agreement, c.kind))
+        found = self._series.get(key)
+        if found is not None and found[0] == version:
+            return found[1]
+        made = Series(
             total=self.ledger.progress(c.agreement, c.kind),
             daily=self.ledger.daily(c.agreement, c.kind, first, last),
         )
+        if len(self._series) >= MEMO_SIZE:
+            self._series.clear()
+        self._series[key] = (version, made)
+        return made
+
+    def _commitment_units(self) -> list[tuple[JSON, str, Commitment]]:
+        """Every commitment with a count, by agreement (signing order) then kind."""
+        generation = self.agreements.generation
+        if self._units is None or self._units[0] != generation:
+            units = []
+            for record in self.agreements.all():
+                for kind in sorted(record["commitments"]):
+                    c = self.commitment(record, kind)
+                    if c is not None:
+                        units.append((record, kind, c))
+            self._units = (generation, units)
+        return self._units[1]
 
     def _latest_delivery(self, c: Commitment, day: dt.date) -> tuple[dt.date | None, JSON | None]:
         """The latest day up to `day` with a delivery under the commitment, and the swap."""
@@ -493,28 +594,44 @@ class Rules:
         active: set[str],
     ) -> None:
         day = at.date()
-        for record in self.agreements.all():
-            for kind in sorted(record["commitments"]):
-                c = self.commitment(record, kind)
-                if c is None or day < c.signed:
-                    continue
-                fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
-                recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
-                sides = behind(c, recent, day)
-                stored = self._stored_start(fp, active)
-                if sides:
-                    if stored is not None:
-                        starts = stored
-                    else:
-                        starts = midnight(onset(c, self.series(c, c.signed, day), day))
-                    wanted[fp] = self._behind_alert(record, c, recent, day, sides, starts)
-                elif stored is not None:
-                    back = recovery(c, self.series(c, c.signed, day), day, stored.date())
-                    _, swap = self._latest_delivery(c, back)
-                    ids, urls = evidence(swap) if swap is not None else ([], [])
-                    endings[fp] = Ending(
-                        midnight(back), f"Resolved: on pace from {_day(back)}.", ids, urls
-                    )
+        for record, kind, c in self._commitment_units():
+            if day < c.signed:
+                continue  # (its signing day is among the deadlines already)
+            self._until = min(self._until, midnight(day + dt.timedelta(days=1)))
+            fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
+            recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
+            sides = behind(c, recent, day)
+            stored = self._stored_start(fp, active)
+            if sides:
+                if stored is not None:
+                    starts = stored
+                else:
+                    starts = midnight(onset(c, self.series(c, c.signed, day), day))
+                # The text depends on the day, the agreement, its progress and its swaps.
+                key = (
+                    c.agreement,
+                    kind,
+                    day,
+                    tuple(sides),
+                    starts,
+                    self.agreements.generation,
+                    self.ledger.versions.of((c.agreement, kind)),
+                    self.exchanges.versions.of(kind),
+                )
+                found = self._behind.get(key)
+                if found is None:
+                    found = self._behind_alert(record, c, recent, day, sides, starts)
+                    if len(self._behind) >= MEMO_SIZE:
+                        self._behind.clear()
+                    self._behind[key] = found
+                wanted[fp] = found
+            elif stored is not None:
+                back = recovery(c, self.series(c, c.signed, day), day, stored.date())
+                _, swap = self._latest_delivery(c, back)
+                ids, urls = evidence(swap) if swap is not None else ([], [])
+                endings[fp] = Ending(
+                    midnight(back), f"Resolved: on pace from {_day(back)}.", ids, urls
+                )
 
     def _behind_alert(
         self,
@@ -574,9 +691,12 @@ class Rules:
     # The state machine.
 
     def _transition(
-        self, at: dt.datetime, wanted: dict[str, Wanted], endings: dict[str, Ending]
+        self,
+        at: dt.datetime,
+        wanted: dict[str, Wanted],
+        endings: dict[str, Ending],
+        active: list[str],
     ) -> list[Alert]:
-        active = self.active()
         changes: list[Alert] = []
         still: list[str] = []
         for fp in sorted(set(active) | set(wanted)):
@@ -599,23 +719,46 @@ class Rules:
                     changes.append(resolve(Alert.model_validate(current), ending, at))
                     del self.s.alerts[fp]
                 continue
+            alert, shape = self._build(want)
             if current is None:
-                alert = want.alert(want.starts_at)
+                pass
             elif want.restart is not None:
                 changes.append(resolve(Alert.model_validate(current), want.restart, at))
-                alert = want.alert(want.starts_at)
-            else:
-                alert = want.alert(want.starts_at)
-                if alert == Alert.model_validate(current):
-                    still.append(fp)
-                    continue
+            elif shape == current or alert == Alert.model_validate(current):
+                # Unchanged (the JSON shapes equal means the alerts are; a stored shape that
+                # differs may still hold the same alert).
+                still.append(fp)
+                continue
             self.s.alerts[fp] = alert.model_dump(mode="json")
             still.append(fp)
             changes.append(alert)
         if still != active:
             self.s.meta["alerts"] = still
+        self._wrote = bool(changes) or still != active
         # Stable: a resolved episode stays before the new one of the same fingerprint.
         return sorted(changes, key=alert_order)
+
+    def _build(self, want: Wanted) -> tuple[Alert, JSON]:
+        """The firing alert of `want` and its JSON shape, built once for the same content."""
+        key = (
+            want.alertname,
+            want.agreement,
+            want.kind,
+            want.severity,
+            want.starts_at,
+            want.summary,
+            want.description,
+            tuple(want.event_ids),
+            tuple(want.urls),
+        )
+        found = self._built.get(key)
+        if found is None:
+            alert = want.alert(want.starts_at)
+            found = (alert, alert.model_dump(mode="json"))
+            if len(self._built) >= MEMO_SIZE:
+                self._built.clear()
+            self._built[key] = found
+        return found
 
     def active_alerts(self) -> list[JSON]:
         alerts = [self.s.alerts[fp] for fp in self.active() if fp in self.s.alerts]

@@ -50,30 +50,50 @@ class SuspensionBook:
     def __init__(self, stores: Stores, exchanges: ExchangeBook) -> None:
         self.s = stores
         self.exchanges = exchanges
+        # The rules read every kind's index and records on every evaluation: kept in memory,
+        # written through, until the engine forgets them.
+        self._indexes: dict[str, JSON] = {}
+        self._records: dict[str, JSON] = {}
+        self.writes = 0  # records saved so far (the rules' token of what they read)
+
+    def forget(self) -> None:
+        self._indexes.clear()
+        self._records.clear()
 
     def _index(self, kind: str) -> JSON:
-        return self.s.meta.get(f"suspensions|{kind}") or {
-            "keys": [],
-            "active": None,
-            "last_ended": None,
-        }
+        found = self._indexes.get(kind)
+        if found is None:
+            found = self._indexes[kind] = self.s.meta.get(f"suspensions|{kind}") or {
+                "keys": [],
+                "active": None,
+                "last_ended": None,
+            }
+        return found
+
+    def _record(self, key: str) -> JSON:
+        found = self._records.get(key)
+        if found is None:
+            found = self._records[key] = self.s.suspensions[key]
+        return found
 
     def records(self, kind: str) -> list[JSON]:
         keys = self._index(kind)["keys"]
-        return sorted((self.s.suspensions[k] for k in keys), key=lambda r: (since_day(r), r["seq"]))
+        return sorted((self._record(k) for k in keys), key=lambda r: (since_day(r), r["seq"]))
 
     def active(self, kind: str) -> JSON | None:
         key = self._index(kind)["active"]
-        return None if key is None else self.s.suspensions[key]
+        return None if key is None else self._record(key)
 
     def latest_ended(self, kind: str) -> JSON | None:
         key = self._index(kind)["last_ended"]
-        return None if key is None else self.s.suspensions[key]
+        return None if key is None else self._record(key)
 
     def _save(self, record: JSON) -> str:
         """Store a record and keep the index (active, latest ended, latest keys) right."""
         kind, key = record["kind"], record["key"]
         self.s.suspensions[key] = record
+        self._records[key] = record
+        self.writes += 1
         old = self._index(kind)
         keys = list(old["keys"]) if key in old["keys"] else [*old["keys"], key]
         active, last_ended = old["active"], old["last_ended"]
@@ -94,6 +114,7 @@ class SuspensionBook:
         new = {"keys": keys, "active": active, "last_ended": last_ended}
         if new != old:
             self.s.meta[f"suspensions|{kind}"] = new
+            self._indexes[kind] = new
         return str(key)
 
     def report(self, ev: SuspensionEvent, seq: int) -> str:

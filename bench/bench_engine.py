@@ -1,0 +1,115 @@
+"""Throughput of the engine alone, and its store reads and writes per event.
+
+    python bench/bench_engine.py [--events 10000] [--repeat 3]
+
+The events are bench_ingest's: distinct swaps plus half as many re-deliveries, shuffled in
+after their originals (`tests.support.swap_stream`, seed 7). Prints `replay` events per second
+(decoding and the engine on plain dicts; the best of `--repeat` runs) and the time inside
+`Engine.apply` alone. Then one more run over stores that count their accesses: reads (`get`,
+`[]`, `in`) and writes (set, delete) per event, as the worker's Faust tables would see them
+(each read there costs RocksDB lookups and a JSON decode, each write a changelog record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from agents.core.config import Config
+from agents.core.engine import Engine, Outcome
+from agents.core.replay import run as replay
+from agents.core.stores import JSON, Stores
+from schemas.events import AnyEvent
+from tests.support import swap_stream
+
+
+class Counted(MutableMapping[str, JSON]):
+    """A dict that counts reads and writes into a shared tally."""
+
+    def __init__(self, tally: dict[str, int]) -> None:
+        self.data: dict[str, JSON] = {}
+        self.tally = tally
+
+    def __getitem__(self, key: str) -> JSON:
+        self.tally["reads"] += 1
+        return self.data[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.tally["reads"] += 1
+        return key in self.data
+
+    def __setitem__(self, key: str, value: JSON) -> None:
+        self.tally["writes"] += 1
+        self.data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self.tally["writes"] += 1
+        del self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def timed_run(path: Path, config: Config) -> tuple[float, float]:
+    """Seconds for the whole replay and seconds inside `Engine.apply`."""
+    inside = [0.0]
+    apply = Engine.apply
+
+    def timed(engine: Engine, event: AnyEvent) -> Outcome:
+        started = time.perf_counter()
+        try:
+            return apply(engine, event)
+        finally:
+            inside[0] += time.perf_counter() - started
+
+    Engine.apply = timed  # type: ignore[method-assign]
+    try:
+        started = time.perf_counter()
+        result = replay([path], config)
+        took = time.perf_counter() - started
+    finally:
+        Engine.apply = apply  # type: ignore[method-assign]
+    assert not result.rejected
+    return took, inside[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000, help="distinct swaps")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (the best is shown)")
+    args = parser.parse_args()
+    lines, _, _ = swap_stream(
+        args.events, args.events // 2, seed=7, source="bench", id_prefix="bench"
+    )
+    config = Config.from_env({})
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+        path = Path(tmp) / "events.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        runs = [timed_run(path, config) for _ in range(args.repeat)]
+        took, inside = min(runs)
+        print(f"{len(lines):,} events ({args.events:,} distinct swaps)")
+        print(f"replay: {len(lines) / took:,.0f} events/s ({took:.2f} s)")
+        print(f"engine alone (Engine.apply): {len(lines) / inside:,.0f} events/s ({inside:.2f} s)")
+        tally = {"reads": 0, "writes": 0}
+        names = [f.name for f in dataclasses.fields(Stores)]
+        stores = Stores(**{name: Counted(tally) for name in names})
+        replay([path], config, stores=stores)
+        print(
+            f"store accesses per event: {tally['reads'] / len(lines):.1f} reads, "
+            f"{tally['writes'] / len(lines):.1f} writes"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
