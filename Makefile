@@ -58,6 +58,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_reader_slavic.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_restart.py
+	$(BIN)/python bench/bench_stack.py
 
 schemas: $(VENV)/.installed
 	$(BIN)/exchange-watch schema export schemas/jsonschema
