@@ -59,6 +59,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_worker_cpu.py
 	$(BIN)/python bench/bench_restart.py
+	$(BIN)/python bench/bench_stack.py
 
 schemas: $(VENV)/.installed
 	$(BIN)/exchange-watch schema export schemas/jsonschema
