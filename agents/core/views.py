@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from agents.core.agreements import signed_day
+from agents.core.agreements import AgreementBook, signed_day
+from agents.core.config import Config
 from agents.core.dates import period
+from agents.core.ledger import Ledger
 from agents.core.pace import side_progress
+from agents.core.rules import Rules
 from agents.core.stores import JSON
 
-if TYPE_CHECKING:
-    from agents.core.engine import Engine
+
+class Engine(Protocol):
+    """The parts of `agents.core.engine.Engine` the views read (the engine imports this
+    module, so the views name what they need instead of importing the engine)."""
+
+    config: Config
+    ledger: Ledger
+    agreement_book: AgreementBook
+    rules: Rules
 
 
 def agreement_view(engine: Engine, record: JSON, day: dt.date | None) -> JSON:
