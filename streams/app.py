@@ -185,18 +185,24 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
     )
 
     # A rebalance may give the tables to another worker, or rebuild them from their changelogs:
-    # what the stores kept is dropped, and read again from the tables.
+    # what the stores and the engine keep is dropped, and read again from the tables. The last
+    # drop is at the end of the recovery: views answered during it may have read half-rebuilt
+    # tables.
+    def forget_all() -> None:
+        forget(stores)
+        service.engine.forget()
+
     @app.on_partitions_revoked.connect
     async def forget_on_revoke(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget(stores)
+        forget_all()
 
     @app.on_partitions_assigned.connect
     async def forget_on_assign(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget(stores)
+        forget_all()
 
     @app.on_rebalance_complete.connect
     async def forget_after_recovery(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget(stores)
+        forget_all()
 
     # Registration, in one place: each agent and view is given the shared handles.
     classify.register(service)

@@ -120,6 +120,14 @@ class Engine:
 
     # Events.
 
+    def forget(self) -> None:
+        """Drop what the books and rules keep in memory, to read the stores again: called by
+        the worker at every rebalance. Tables rebuilt from their changelogs can match the
+        remembered meta["seq"] while another table is still being rebuilt, so the seq alone
+        cannot tell (a view read during the rebuild would leave half-rebuilt values kept)."""
+        self._forget()
+        self._seq = _UNKNOWN
+
     def _forget(self) -> None:
         self.agreement_book.forget()
         self.ledger.forget()

@@ -169,3 +169,33 @@ def test_tables_put_back_behind_the_engine_are_read_again(generated: list[Step])
     assert run(generated, CONFIG, fresh_each_step=False, roll_back=True) == run(
         generated, CONFIG, fresh_each_step=True
     )
+
+
+def test_forget_reads_tables_rebuilt_under_the_same_seq() -> None:
+    """A rebuild can bring meta["seq"] back before the other tables (one changelog each):
+    what the engine kept from the half-rebuilt tables must go when the worker says so."""
+    from agents.core.config import Config as _Config
+    from schemas.codec import decode_event
+    from tests.support import swap_stream
+
+    lines, _, _ = swap_stream(60, 0, seed=2, source="forget")
+    full = Stores()
+    reference = Engine(full, _Config.load())
+    for line in lines:
+        reference.apply(decode_event(line))
+    # The rebuilt worker's tables: meta already whole, the others still empty.
+    half = Stores(meta=dict(full.meta))
+    engine = Engine(half, _Config.load())
+    engine.summary()  # a view answered during the rebuild
+    engine.agreements()
+    for name, store in full.named().items():  # the rebuild ends
+        target = half.named()[name]
+        target.clear()
+        target.update(store)
+    engine.forget()
+    assert engine.summary() == reference.summary()
+    more, _, _ = swap_stream(20, 0, seed=3, source="forget-more")
+    for line in more:
+        a, b = engine.apply(decode_event(line)), reference.apply(decode_event(line))
+        assert [x.model_dump_json() for x in a.alerts] == [x.model_dump_json() for x in b.alerts]
+    assert dict(half.totals) == dict(full.totals)
