@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agents.core.config import Config
 from agents.core.replay import run as replay
-from deploy.kafka import broker
-from tests.support import Worker, free_port, produce, swap_stream, totals_of, unique
+from bench.common import bench_worker, local_broker, produce_lines
+from tests.support import swap_stream, totals_of
 
 
 def time_replay(lines: list[bytes], work: Path) -> float:
@@ -47,21 +47,8 @@ def time_worker(
     guarantee: str,
     work: Path,
 ) -> float:
-    worker = Worker(
-        bootstrap=bootstrap,
-        prefix=unique("bench") + ".",
-        app_id=unique("exwatch-bench"),
-        port=free_port(),
-        data_dir=work / guarantee,
-        extra_env={
-            "EXWATCH_STORE": "rocksdb://",
-            "EXWATCH_PROCESSING_GUARANTEE": guarantee,
-            "EXWATCH_PARTITIONS": "1",
-        },
-    )
-    topic = worker.topic("exchange.events")
-    for n in range(0, len(lines), 5000):
-        produce(bootstrap, topic, [(b"RU-UA", v) for v in lines[n : n + 5000]])
+    worker = bench_worker(bootstrap, work / guarantee, "bench", guarantee)
+    produce_lines(bootstrap, worker.topic("exchange.events"), lines)
     started = time.perf_counter()
     worker.start(timeout=120)
     try:
@@ -84,22 +71,17 @@ def main() -> int:
     lines, expected, _ = swap_stream(
         args.events, args.events // 2, seed=7, source="bench", id_prefix="bench"
     )
-    bootstrap, started = broker.ensure()
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-            work = Path(tmp)
-            base = time_replay(lines, work)
-            print(f"{len(lines):,} events ({args.events:,} distinct swaps)")
-            print(f"replay (engine alone): {len(lines) / base:,.0f} events/s")
-            for guarantee in ("exactly_once", "at_least_once"):
-                took = time_worker(bootstrap, lines, expected, guarantee, work)
-                print(
-                    f"worker, {guarantee}: {len(lines) / took:,.0f} events/s "
-                    f"({took:.1f} s from start to exact totals; {took / base:.1f}x replay's time)"
-                )
-    finally:
-        if started is not None:
-            broker.stop(started)
+    with local_broker() as bootstrap, tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        work = Path(tmp)
+        base = time_replay(lines, work)
+        print(f"{len(lines):,} events ({args.events:,} distinct swaps)")
+        print(f"replay (engine alone): {len(lines) / base:,.0f} events/s")
+        for guarantee in ("exactly_once", "at_least_once"):
+            took = time_worker(bootstrap, lines, expected, guarantee, work)
+            print(
+                f"worker, {guarantee}: {len(lines) / took:,.0f} events/s "
+                f"({took:.1f} s from start to exact totals; {took / base:.1f}x replay's time)"
+            )
     return 0
 
 

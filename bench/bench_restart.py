@@ -23,24 +23,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deploy.kafka import broker
-from tests.support import Worker, free_port, produce, swap_stream, totals_of, unique, wait_until
+from bench.common import bench_worker, local_broker
+from tests.support import produce, swap_stream, totals_of, wait_until
 
 
 def restart(bootstrap: str, session: str, work: Path) -> tuple[float, float]:
     lines, _, _ = swap_stream(300, 0, seed=3, source="bench-restart")
-    worker = Worker(
-        bootstrap=bootstrap,
-        prefix=unique("bench-restart") + ".",
-        app_id=unique("bench-restart"),
-        port=free_port(),
-        data_dir=work / f"session-{session}",
-        extra_env={
-            "EXWATCH_STORE": "rocksdb://",
-            "EXWATCH_PARTITIONS": "1",
-            "EXWATCH_PROCESSING_GUARANTEE": "exactly_once",
-            "EXWATCH_SESSION_TIMEOUT_SECONDS": session,
-        },
+    worker = bench_worker(
+        bootstrap,
+        work / f"session-{session}",
+        "bench-restart",
+        "exactly_once",
+        EXWATCH_SESSION_TIMEOUT_SECONDS=session,
     )
 
     def applied() -> int:
@@ -72,21 +66,16 @@ def main() -> int:
     parser.add_argument("--sessions", default="60,10", help="session timeouts to compare, s")
     args = parser.parse_args()
     sessions = [s.strip() for s in args.sessions.split(",") if s.strip()]
-    bootstrap, started = broker.ensure()
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
-            first: tuple[float, float] | None = None
-            for session in sessions:
-                serving, applying = restart(bootstrap, session, Path(tmp))
-                first = first or (serving, applying)
-                print(
-                    f"restart after kill -9, session timeout {session} s: /healthz 200 after "
-                    f"{serving:.1f} s ({serving / first[0]:.2f}x), applying again after "
-                    f"{applying:.1f} s ({applying / first[1]:.2f}x)"
-                )
-    finally:
-        if started is not None:
-            broker.stop(started)
+    with local_broker() as bootstrap, tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
+        first: tuple[float, float] | None = None
+        for session in sessions:
+            serving, applying = restart(bootstrap, session, Path(tmp))
+            first = first or (serving, applying)
+            print(
+                f"restart after kill -9, session timeout {session} s: /healthz 200 after "
+                f"{serving:.1f} s ({serving / first[0]:.2f}x), applying again after "
+                f"{applying:.1f} s ({applying / first[1]:.2f}x)"
+            )
     return 0
 
 

@@ -52,8 +52,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from bench.common import bench_worker, local_broker, produce_lines
 from deploy.kafka import broker
-from tests.support import ROOT, Worker, free_port, produce, swap_stream, totals_of, unique
+from tests.support import ROOT, Worker, swap_stream, totals_of, unique
 
 BARE = Path(__file__).resolve().parent / "faust_bare.py"
 LIMIT_SECONDS = 1800.0
@@ -89,24 +90,8 @@ def make_events(n: int, seed: int) -> tuple[list[bytes], dict[str, dict[str, int
     return lines, expected
 
 
-def produce_all(bootstrap: str, topic: str, lines: list[bytes]) -> None:
-    for n in range(0, len(lines), 5000):
-        produce(bootstrap, topic, [(b"RU-UA", v) for v in lines[n : n + 5000]])
-
-
 def worker_for(bootstrap: str, work: Path, name: str, guarantee: str) -> Worker:
-    return Worker(
-        bootstrap=bootstrap,
-        prefix=unique(f"stack-{name}") + ".",
-        app_id=unique(f"exwatch-stack-{name}"),
-        port=free_port(),
-        data_dir=work / name,
-        extra_env={
-            "EXWATCH_STORE": "rocksdb://",
-            "EXWATCH_PROCESSING_GUARANTEE": guarantee,
-            "EXWATCH_PARTITIONS": "1",
-        },
-    )
+    return bench_worker(bootstrap, work / name, f"stack-{name}", guarantee)
 
 
 # (a) raw aiokafka
@@ -144,7 +129,7 @@ async def _raw(bootstrap: str, topic: str, n: int) -> Timing:
 
 def time_raw(bootstrap: str, lines: list[bytes]) -> Timing:
     topic = unique("stack-raw")
-    produce_all(bootstrap, topic, lines)
+    produce_lines(bootstrap, topic, lines)
     return asyncio.run(_raw(bootstrap, topic, len(lines)))
 
 
@@ -157,7 +142,7 @@ def time_bare(
     name = f"bare-{'table' if with_table else 'none'}-{guarantee}"
     worker = worker_for(bootstrap, work, name, guarantee)
     topic = worker.topic("bench.bare")
-    produce_all(bootstrap, topic, lines)
+    produce_lines(bootstrap, topic, lines)
     worker.data_dir.mkdir(parents=True, exist_ok=True)
     out = worker.data_dir / "result.json"
     command = [sys.executable, str(BARE), topic, str(len(lines)), str(out)]
@@ -245,7 +230,7 @@ def time_worker(
     work: Path,
 ) -> Timing:
     worker = worker_for(bootstrap, work, f"worker-{guarantee}", guarantee)
-    produce_all(bootstrap, worker.topic("exchange.events"), lines)
+    produce_lines(bootstrap, worker.topic("exchange.events"), lines)
     started = time.time()
     worker.start(timeout=120)
     try:
@@ -345,7 +330,7 @@ class Rebuild:
 def time_rebuild(bootstrap: str, n: int, work: Path) -> Rebuild:
     lines, expected = make_events(n, seed=11)
     worker = worker_for(bootstrap, work, "rebuild", "exactly_once")
-    produce_all(bootstrap, worker.topic("exchange.events"), lines)
+    produce_lines(bootstrap, worker.topic("exchange.events"), lines)
     say(f"rebuild: the worker applies {n:,} events first; at ~300 events/s that takes minutes")
     started = time.time()
     worker.start(timeout=120)
@@ -465,9 +450,8 @@ def main() -> int:
     # The first send to a fresh topic logs that it is not there yet; it is created on that send.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     lines, expected = make_events(args.events, seed=7)
-    bootstrap, started = broker.ensure(args.port, args.controller_port)
-    load = os.getloadavg()
-    try:
+    with local_broker(args.port, args.controller_port) as bootstrap:
+        load = os.getloadavg()
         with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp:
             work = Path(tmp)
             timings = []
@@ -498,9 +482,6 @@ def main() -> int:
             )
             if rebuild:
                 print(rebuild_report(rebuild))
-    finally:
-        if started is not None:
-            broker.stop(started)
     return 0
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deploy.kafka import broker
-from tests.support import Worker, free_port, produce, swap_stream, totals_of, unique
+from bench.common import bench_worker, local_broker, produce_lines
+from tests.support import swap_stream, totals_of
 
 
 def cpu_seconds(pid: int) -> float:
@@ -31,21 +31,8 @@ def cpu_seconds(pid: int) -> float:
 
 def measure(bootstrap: str, guarantee: str, lines: list[bytes], expected: object) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-cpu-") as tmp:
-        worker = Worker(
-            bootstrap=bootstrap,
-            prefix=unique("bench-cpu") + ".",
-            app_id=unique("bench-cpu"),
-            port=free_port(),
-            data_dir=Path(tmp) / guarantee,
-            extra_env={
-                "EXWATCH_STORE": "rocksdb://",
-                "EXWATCH_PROCESSING_GUARANTEE": guarantee,
-                "EXWATCH_PARTITIONS": "1",
-            },
-        )
-        topic = worker.topic("exchange.events")
-        for n in range(0, len(lines), 5000):
-            produce(bootstrap, topic, [(b"RU-UA", v) for v in lines[n : n + 5000]])
+        worker = bench_worker(bootstrap, Path(tmp) / guarantee, "bench-cpu", guarantee)
+        produce_lines(bootstrap, worker.topic("exchange.events"), lines)
         worker.start(timeout=120)
         try:
             assert worker.proc is not None
@@ -68,13 +55,9 @@ def main() -> int:
     lines, expected, _ = swap_stream(
         args.events, args.events // 2, seed=7, source="bench", id_prefix="bench"
     )
-    bootstrap, started = broker.ensure()
-    try:
+    with local_broker() as bootstrap:
         for guarantee in ("exactly_once", "at_least_once"):
             print(measure(bootstrap, guarantee, lines, expected))
-    finally:
-        if started is not None:
-            broker.stop(started)
     return 0
 
 
