@@ -188,21 +188,16 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
     # what the stores and the engine keep is dropped, and read again from the tables. The last
     # drop is at the end of the recovery: views answered during it may have read half-rebuilt
     # tables.
-    def forget_all() -> None:
+    async def forget_kept(sender: Any, /, *args: Any, **kwargs: Any) -> None:
         forget(stores)
         service.engine.forget()
 
-    @app.on_partitions_revoked.connect
-    async def forget_on_revoke(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget_all()
-
-    @app.on_partitions_assigned.connect
-    async def forget_on_assign(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget_all()
-
-    @app.on_rebalance_complete.connect
-    async def forget_after_recovery(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget_all()
+    for signal in (
+        app.on_partitions_revoked,
+        app.on_partitions_assigned,
+        app.on_rebalance_complete,
+    ):
+        signal.connect(forget_kept)
 
     # Registration, in one place: each agent and view is given the shared handles.
     classify.register(service)
