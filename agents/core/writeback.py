@@ -2,7 +2,7 @@
 
 In the worker every engine mapping is a Faust table: a read costs two RocksDB lookups, a JSON
 decode and a sensor call, and a write a changelog record (sent, and kept by the broker until
-compaction). One event reads about 45 keys and writes several, some of them twice. In front of
+compaction). One event reads many keys, some several times, and writes about six. In front of
 each table, `WriteBack` keeps what it has read or been given, holds the writes, and `flush()`
 writes each key changed since the last flush once, and only if its value differs from what
 the table holds. The worker flushes at the end of each event, inside the event's transaction,
