@@ -57,6 +57,9 @@ def restart(bootstrap: str, session: str, work: Path) -> tuple[float, float]:
         produce(worker.bootstrap, topic, [(b"RU-UA", v) for v in lines[150:]])
         wait_until(lambda: applied() > before, 120, "progress after the restart", every=0.2)
         return serving, time.monotonic() - started
+    except AssertionError:
+        print(worker.log_tail(400), file=sys.stderr)
+        raise
     finally:
         worker.stop()
 

@@ -4,6 +4,7 @@ that outlives a cancellation."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import re
 import tomllib
 from importlib.metadata import version
@@ -11,10 +12,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from faust.tables import recovery
 
 from streams import faust_fixes
 from streams.cli import main
-from streams.faust_fixes import TESTED_WITH, UntestedFaust, _ReadOffsets, check_version, to_the_end
+from streams.faust_fixes import (
+    RECOVERY_IDLE_SECONDS,
+    TESTED_WITH,
+    UntestedFaust,
+    _ReadOffsets,
+    check_version,
+    to_the_end,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +105,40 @@ def test_the_read_position_ignores_a_message_whose_delivery_was_cancelled() -> N
     offsets["tp"] = 10  # delivered when read again after the seek back
     assert offsets["tp"] == 10
     assert offsets["other"] is None  # still Faust's default
+
+
+def test_the_recovery_waits_in_its_changelog_loop_once_with_the_round_the_correction_shortens() -> (
+    None
+):
+    # Correction 8 reaches the loop through the module's `asyncio`: it must still be the only
+    # wait_for there, the changelog loop's 5 s idle round, followed by the two-round check.
+    source = inspect.getsource(recovery)
+    assert source.count("asyncio.wait_for(") == 1
+    start = source.index("async def _slurp_changelogs(")
+    loop = source[start : source.index("def flush_buffers(", start)]
+    assert "changelog_queue.get(), timeout=5.0" in loop
+    assert "timeout_count > 1" in loop and "await detect_aborted_tx()" in loop
+
+
+def test_after_apply_the_recovery_idle_round_is_short_and_the_rest_of_asyncio_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    faust_fixes.apply()
+    assert recovery.asyncio is not asyncio
+    assert recovery.asyncio.Event is asyncio.Event
+    assert recovery.asyncio.TimeoutError is asyncio.TimeoutError
+    asked: list[float | None] = []
+
+    async def recording(awaitable: object, timeout: float | None) -> str:
+        asked.append(timeout)
+        return "done"
+
+    monkeypatch.setattr(asyncio, "wait_for", recording)
+
+    async def scenario() -> None:
+        assert await recovery.asyncio.wait_for(None, timeout=5.0) == "done"
+        assert await recovery.asyncio.wait_for(None, timeout=0.25) == "done"
+        assert await recovery.asyncio.wait_for(None, timeout=None) == "done"
+
+    asyncio.run(scenario())
+    assert asked == [RECOVERY_IDLE_SECONDS, min(0.25, RECOVERY_IDLE_SECONDS), None]
