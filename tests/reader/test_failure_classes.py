@@ -219,6 +219,22 @@ PLANS = cases(
         Case("ru", "Вчера стороны провели обмен пленными в формате «500 на 500».",
              want=(("x", "pows", "UA", 500), ("x", "pows", "RU", 500))),
     ),
+    (
+        "terms-after-a-dash",
+        Case("uk", "Делегації погодили черговий обмін полоненими — по 640 осіб з кожного боку.",
+             want=(("c", "pows", 640),),
+             never=(("x", "pows", "UA", 640), ("x", "pows", "RU", 640))),
+        Case("uk", "Сторони провели черговий обмін полоненими — по 640 осіб з кожного боку.",
+             want=(("x", "pows", "UA", 640), ("x", "pows", "RU", 640))),
+    ),
+    (
+        "terms-after-a-dash",
+        Case("ru", "«Условились в течение недели провести обмен — семьсот на семьсот», — "
+             "сказал глава делегации.",
+             never=(("x", "pows", "UA", 700), ("x", "pows", "RU", 700))),
+        Case("ru", "«Сегодня провели обмен военнопленными — семьсот на семьсот», — сказал "
+             "глава делегации.", want=(("x", "pows", "UA", 700), ("x", "pows", "RU", 700))),
+    ),
 )  # fmt: skip
 
 
@@ -272,6 +288,32 @@ PARTS = cases(
         Case("ru", "В Россию вернулись 205 военнослужащих, в том числе 38 офицеров.",
              want=(("x", "pows", "RU", 205),), never=(("x", "pows", "RU", 38),)),
         Case("ru", "В Россию вернулись 38 офицеров.", want=(("x", "pows", "RU", 38),)),
+    ),
+    (
+        "were-among-them",
+        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 medics "
+             "were among those freed.", want=(("x", "pows", "UA", 205),),
+             never=(("x", "pows", "UA", 17), ("x", "pows", None, 17))),
+        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 medics "
+             "were freed as well.", want=(("x", "pows", "UA", 205),)),
+    ),
+    (
+        "split-after-a-dash",
+        Case("uk", "У п'ятницю з полону повернулися 96 українців: 81 — військові, ще 15 — "
+             "цивільні.", want=(("x", "pows", "UA", 81), ("x", "civilians", "UA", 15)),
+             never=(("x", "pows", "UA", 15),)),
+        Case("uk", "У п'ятницю з полону повернулися 81 військовий і 15 морпіхів.",
+             want=(("x", "pows", "UA", 81), ("x", "pows", "UA", 15)),
+             never=(("x", "civilians", "UA", 15),)),
+    ),
+    (
+        "soldiers-and-citizens",
+        Case("ru", "Взамен Украине переданы 81 военнопленный и 15 граждан Украины.",
+             want=(("x", "pows", "UA", 81), ("x", "civilians", "UA", 15)),
+             never=(("x", "pows", "UA", 15),)),
+        Case("ru", "Взамен Украине переданы 81 военнопленный и 15 бойцов ВСУ.",
+             want=(("x", "pows", "UA", 81), ("x", "pows", "UA", 15)),
+             never=(("x", "civilians", "UA", 15),)),
     ),
 )  # fmt: skip
 

@@ -69,6 +69,7 @@ from agents.reader.en.parties import (
     CLAUSE_WORDS,
     STOP_PUNCT,
     Agent,
+    across_front,
     agent_after,
     between_sides,
     deported_by_russia,
@@ -566,7 +567,9 @@ def _sides(
         return [None], True
     lo = min(pred.idx, m.i0)
     hi = max(pred.idx, np.end)
-    if pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8)):
+    if (pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8))) or across_front(
+        t, lo, min(n, hi + 8)
+    ):
         return [None], True
     if deported_by_russia(t, np.end, min(n, np.end + 8)):
         return ["UA"], True
@@ -679,6 +682,18 @@ def blocked_before(t: Tokens, i0: int) -> Literal["subset", "other", "frame"] | 
         if d <= 2 and w == "of" and y > 0 and t.low[y - 1] in ("stage", "phase", "part", "wave"):
             return "frame"  # "the second stage of the 700-for-700 exchange"
     return None
+
+
+def _among_after(t: Tokens, end: int) -> bool:
+    """ "14 officers were among those freed", "two women are also among them": a part of the
+    figure given elsewhere."""
+    x = end
+    if x < len(t) and t.low[x] in ("was", "were", "are", "is"):
+        x += 1
+        if x < len(t) and t.low[x] in ("also", "reportedly"):
+            x += 1
+        return x < len(t) and t.low[x] in ("among", "amongst")
+    return False
 
 
 def _pair_cue(t: Tokens, i0: int) -> bool:
@@ -815,6 +830,8 @@ def read_figure(
     np = noun_phrase(t, m.i1)
     if np is None or (blocked == "frame" and not (m.pair or np.each)):
         return None
+    if not allow_subset and _among_after(t, np.end):
+        return "subset"
     n = len(t)
     # "1,000 ... against 30 Russian counterparts", "95 in exchange for 95 Russians"
     if (

@@ -180,8 +180,10 @@ def _digit_mention(t: Tokens, i: int) -> Mention | None:
         # "16 May", "10 April 2023"
         if nxt in MONTHS and value <= 31:
             return None
-    # "April 10", "May 16, 2025"
-    if prev_low in MONTHS and value <= 31:
+    # "April 10", "May 16, 2025", "Nov. 14"
+    if value <= 31 and (
+        prev_low in MONTHS or (prev_low == "." and i > 1 and t.low[i - 2] in MONTHS)
+    ):
         return None
     # A plain four-digit year ("2025") is never a count here.
     if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100:

@@ -169,6 +169,16 @@ def between_sides(t: Tokens, a: int, b: int) -> bool:
     return False
 
 
+def across_front(t: Tokens, a: int, b: int) -> bool:
+    """ "returned across the front line": moved both ways, a combined figure."""
+    for x in range(max(0, a), min(b, len(t)) - 1):
+        if t.low[x] == "across" and any(
+            w.startswith(("front", "contact")) for w in t.low[x + 1 : x + 4]
+        ):
+            return True
+    return False
+
+
 def in_return(t: Tokens, a: int, b: int) -> bool:
     """ "In return, 95 prisoners were handed over": the other side's part."""
     for x in range(max(0, a), min(b, len(t))):

@@ -57,6 +57,7 @@ from agents.reader.slavic.lexicon import (
     THOUS,
     TOTAL,
     UA,
+    VERBISH,
     XCH,
 )
 from agents.reader.slavic.numbers import Num, find_numbers
@@ -148,8 +149,12 @@ def _phrase(tokens: list[str], flags: list[int], j: int, persp: Side) -> _Phrase
     n = len(tokens)
     stop = min(n, j + 9)
     extra = 0
+    start = j
     while j < stop:
         tok, f = tokens[j], flags[j]
+        if j == start and tok in _DASHES and j + 1 < n and flags[j + 1] & PEOPLE:
+            j += 1  # "108 — військовослужбовці, ще 12 — цивільні"
+            continue
         if tok in BOUNDARY or tok[0].isdigit() or f & (RET | XCH | MODAL | HELD):
             break
         if tok in _QUOTES or tok in _SKIP:
@@ -434,6 +439,8 @@ def _blocked(
         return True
     if cf & AGREEN and _deal(tokens, flags, a, b):
         return True  # "домовленість про обмін 1000 на 1000": the terms of a deal
+    if _apposition_of_plan(tokens, flags, a, b):
+        return True  # "погодили новий обмін — по 1200 осіб з кожного боку"
     if first > 0 and flags[first - 1] & SRC:
         return True  # "партію з 6000 тіл", "з 84 звільнених": the whole a part is taken from
     if a > 1 and _outside(tokens, flags, a - 1):
@@ -461,6 +468,30 @@ def _blocked(
             and (f & SUBSET or (f & SRC and k + 1 < pb and tokens[k + 1] in _THEM))
         ):
             return True  # "серед них 22", "з них 12"
+    return False
+
+
+def _apposition_of_plan(tokens: list[str], flags: list[int], a: int, b: int) -> bool:
+    """Whether the clause [a, b) is verbless and set off by a dash or a colon, and the verb it
+    depends on, the nearest one before it, is a deal or a plan ("погодили новий обмін — по
+    1200 осіб", "договорились провести обмен — тысяча на тысячу")."""
+    if a < 1 or (tokens[a - 1] not in _DASHES and tokens[a - 1] != ":"):
+        return False
+    if any(flags[k] & VERBISH and not tokens[k].endswith(NOUN_ENDINGS) for k in range(a, b)):
+        return False
+    for k in range(a - 2, -1, -1):
+        f, tok = flags[k], tokens[k]
+        if tok in _QUOTES:
+            continue
+        if tok in BOUNDARY and tok not in ",":
+            return False
+        if not f & VERBISH or tok.endswith(NOUN_ENDINGS):
+            continue
+        if f & (AGREE | MODAL):
+            return True
+        if f & (_TRANSFER | DONE) and _infinitive(tok):
+            continue  # "договорились провести обмен": the deal governs the infinitive
+        return False
     return False
 
 
@@ -585,6 +616,16 @@ def _one(
         kind = carry.kind
     else:
         kind = _kind(ph, pre_rem, cf, sf, carry)
+    if (
+        kind == "pows"
+        and ph.kinds & PERS
+        and not ph.kinds & (MIL | POW)
+        and before
+        and before[-1].kind == "pows"
+        and num.first > 0
+        and flags[num.first - 1] & CONJ
+    ):
+        kind = "civilians"  # "108 военнопленных и 12 граждан": the text splits by kind
     if party is not None and not ph.nat:
         side, case = party
         verb = _verb(tokens, flags, 0, len(tokens), num.first)
