@@ -291,10 +291,10 @@ PARTS = cases(
     ),
     (
         "were-among-them",
-        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 medics "
+        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 officers "
              "were among those freed.", want=(("x", "pows", "UA", 205),),
              never=(("x", "pows", "UA", 17), ("x", "pows", None, 17))),
-        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 medics "
+        Case("en", "Ukraine brought home 205 prisoners on Saturday. Officials said 17 officers "
              "were freed as well.", want=(("x", "pows", "UA", 205),)),
     ),
     (
@@ -534,6 +534,22 @@ VARIED = cases(
              want=(("x", "pows", "RU", 146),)),
         Case("ru", "Удастся ли освободить из украинского плена 146 российских бойцов, пока "
              "неизвестно.", never=(("x", "pows", "RU", 146),)),
+    ),
+    (
+        "abbreviated-month",
+        Case("en", "The last swap of prisoners, on Oct. 12, returned 84 captives to each side.",
+             published="2025-12-01", want=(("h", "pows", "UA", 84),),
+             never=(("h", "pows", "UA", 12), ("x", "pows", "UA", 12))),
+        Case("en", "The last swap of prisoners, in October, returned 12 captives to each side.",
+             published="2025-12-01", want=(("h", "pows", "UA", 12),)),
+    ),
+    (
+        "across-the-front-line",
+        Case("en", "Since 2022 the remains of more than 9,000 people have been returned "
+             "across the front line, the Red Cross said.", want=(("h", "remains", None, 9000),),
+             never=(("h", "remains", "UA", 9000), ("h", "remains", "RU", 9000))),
+        Case("en", "Since 2022 the remains of more than 9,000 people have been returned to "
+             "Ukraine, the Red Cross said.", want=(("h", "remains", "UA", 9000),)),
     ),
 )  # fmt: skip
 
