@@ -219,11 +219,16 @@ _ASIDE_REACH = 12
 _AUX = frozenset(["був", "була", "було", "були", "был", "была", "было", "были", "буде", "будет"])
 
 
+_PROCESS = frozenset(("процес", "процесс", "проведення", "проведение", "хід", "ход"))
+
+
 def _stalls_something_else(toks: list[str], fl: list[int], a: int, b: int) -> bool:
     """A stall word that stops something else named right after it ("припинити обстріли"):
     after it that is no exchange."""
     stalls = [m for m in range(a, b) if fl[m] & SUSP]
     for m in stalls:
+        if m + 2 < len(toks) and toks[m + 1] in _PROCESS:
+            m += 1  # "затягує процес обмінів": the process is the exchanges'
         nxt = toks[m + 1] if m + 1 < len(toks) else ""
         nf = fl[m + 1] if m + 1 < len(toks) else 0
         if not nxt[:1].isalpha() or nf & (XCH | PREP | DIR | SRC | CONJ | PEOPLE):

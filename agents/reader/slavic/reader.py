@@ -96,6 +96,7 @@ _ATTRIBUTION = ("про це", "об этом", "як повідом", "как �
 _TIMED = HIST | TOTAL | NOW | XCH | RET | MONTH | DATEW
 # A report older than this (days before publication) is background, not news.
 _STALE_DAYS = 10
+_KINDS = REM | POW | CAPT | CIV | MIL
 
 
 @dataclass(slots=True)
@@ -497,6 +498,8 @@ def _events(
                 on = cue.value if cue else dates.get(h.kind)
                 out.append(ResumptionFact(kind=h.kind, on=on, evidence=s.evidence()))
             elif h.kind not in current:  # a new swap of that kind ends what was reported
+                if suspended and not s.sflags & _KINDS:
+                    continue  # "прием переносится": the halt reported before, said again
                 suspended = True
                 out.append(
                     SuspensionFact(
