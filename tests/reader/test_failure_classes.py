@@ -424,6 +424,13 @@ STATES = cases(
     ),
     (
         "accused-of-blocking",
+        Case("en", "Kyiv accused Moscow on Monday of blocking prisoner exchanges for weeks.",
+             want=(("s", "pows"),)),
+        Case("en", "Kyiv accused Moscow on Monday of blocking Red Cross visits to prisoners "
+             "for weeks.", never=(("s", "pows"),)),
+    ),
+    (
+        "accused-of-blocking",
         Case("uk", "Омбудсман заявив, що Росія вже третій тиждень блокує обміни полоненими.",
              want=(("s", "pows"),)),
         Case("uk", "Омбудсман заявив, що Росія вже третій тиждень блокує доступ до полонених.",

@@ -506,7 +506,8 @@ _STALL = lower_pattern(
     r"|delay(?:ed|s|ing)? (?:the |further |new )?(?:prisoner |pow )?(?:exchanges?|swaps?)"
     r"|suspen(?:d|ds|ded|ding|sion)|halt(?:ed|s|ing)?|stall(?:ed|s|ing)?|paus(?:e|ed|es|ing)"
     r"|postpon(?:e|ed|es|ing|ement)|froze|frozen|freez(?:e|es|ing)|on hold|disrupt(?:ed|s|ion)?"
-    r"|broke down|collapsed|blocked|derailed|stopped|ceased|standstill|deadlocked"
+    r"|broke down|collapsed|block(?:s|ed|ing)|derailed|stopped|ceased|standstill|deadlocked"
+    r"|drag(?:s|ged|ging)? (?:out|(?:its|their) feet)|stymi(?:e|ed|es|eing)"
     r"|called off|cancell?ed|off the table|obstruct(?:ed|ing|s)?|sabotag(?:e|ed|es|ing)"
     r"|withdr(?:ew|awn) from)\b",
 )
