@@ -114,6 +114,24 @@ def test_suspension_claimed_and_dated() -> None:
     assert (s.kind, s.since, s.claimed_by) == ("pows", "2025-10", "UA")
 
 
+def test_a_halt_without_a_date_runs_from_the_last_exchange_named_with_one() -> None:
+    body = (
+        "Уповноважений заявив, що Росія гальмує обміни полоненими. Останній обмін "
+        "полоненими відбувся на початку жовтня."
+    )
+    (s,) = [
+        f for f in read(_item(body, published="2026-01-10"), "uk").facts if f.type == "suspension"
+    ]
+    assert s.since == "2025-10"
+    undated = "Уповноважений заявив, що Росія гальмує обміни полоненими. Обмін готували давно."
+    (s,) = [
+        f
+        for f in read(_item(undated, published="2026-01-10"), "uk").facts
+        if f.type == "suspension"
+    ]
+    assert s.since is None
+
+
 def test_evidence_spans_and_version_on_own_set() -> None:
     from agents.reader.evaluation import load
 

@@ -545,4 +545,34 @@ def _events(
                 evidence=s.evidence(),
             )
         )
+    if any(isinstance(f, SuspensionFact) and f.since is None for f in out):
+        # "Останній обмін відбувся в середині листопада": the halt runs from the last one
+        last = _last_exchange_month(sents, ref)
+        if last is not None:
+            out = [
+                f.model_copy(update={"since": last})
+                if isinstance(f, SuspensionFact) and f.since is None
+                else f
+                for f in out
+            ]
     return out, suspended, promised, underway
+
+
+_LAST = ("останн", "последн")
+
+
+def _last_exchange_month(sents: list[Sentence], ref: dt.date | None) -> str | None:
+    """The month of the last exchange, where a sentence names it with a date."""
+    for s in sents:
+        toks, fl = s.tokens, s.flags
+        for k, tok in enumerate(toks):
+            if not tok.startswith(_LAST):
+                continue
+            if any(
+                fl[m] & XCH or toks[m].startswith(_HANDOVER)
+                for m in range(k + 1, min(len(toks), k + 3))
+            ):
+                cue = find_date(toks, fl, ref)
+                if cue is not None and cue.value:
+                    return cue.value[:7]
+    return None
