@@ -465,6 +465,25 @@ def test_suspensions_and_commitments(case: Case) -> None:
 
 TALKS = cases(
     (
+        "captured-at-the-front-vs-swapped",
+        Case("uk", "Десантники взяли в полон 9 російських штурмовиків біля Куп'янська. "
+             "Кожен полонений — це шанс повернути наших захисників. Полонені поповнять "
+             "обмінний фонд.", title="Десантники взяли в полон 9 окупантів",
+             want=(("p", "other_war"),), never=(("p", "pow_exchange"),)),
+        Case("uk", "Україна повернула з полону 9 захисників. Кожен обмін — це шанс повернути "
+             "наших захисників.", title="Україна повернула з полону 9 захисників",
+             want=(("p", "pow_exchange"), ("x", "pows", "UA", 9))),
+    ),
+    (
+        "captured-at-the-front-vs-swapped",
+        Case("ru", "Бойцы взяли в плен 9 украинских военных под Купянском. Пленные пополнят "
+             "обменный фонд, чтобы вернуть наших ребят.", title="Бойцы взяли в плен 9 военных ВСУ",
+             want=(("p", "other_war"),), never=(("p", "pow_exchange"),)),
+        Case("ru", "Из украинского плена вернули 9 российских военных.",
+             title="Из плена вернули 9 российских военных",
+             want=(("p", "pow_exchange"), ("x", "pows", "RU", 9))),
+    ),
+    (
         "talks-vs-swap",
         Case("en", "The delegations met in Istanbul and agreed on a new prisoner swap of "
              "1,000 for 1,000.", title="Russia and Ukraine agree on a new prisoner swap",

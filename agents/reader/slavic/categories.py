@@ -76,12 +76,37 @@ _NO_HARM = re.compile(
 _FORMULA = re.compile(r"\d+\W{0,2} на \W{0,2}\d+")
 
 
+# "обмінний фонд", "обменный фонд": the captives a side holds for future swaps
+_SWAP_STOCK = ("фонд", "фонду", "фонді", "фонде", "фондом")
+
+
+def _acts(s: Sentence) -> int:
+    """The exchange and return flags of a sentence, without "обмінний фонд" and without
+    infinitives alone ("кожен полонений — це шанс повернути нашого захисника": a hope)."""
+    sf = s.sflags & (XCH | RET)
+    if not sf:
+        return 0
+    out = 0
+    infinitives = 0
+    toks, fl = s.tokens, s.flags
+    for k, f in enumerate(fl):
+        if not f & (XCH | RET):
+            continue
+        if k + 1 < len(toks) and toks[k + 1] in _SWAP_STOCK:
+            continue
+        if toks[k].endswith(("ти", "ть")) and not f & XCH:
+            infinitives |= f & (XCH | RET)
+            continue
+        out |= f & (XCH | RET)
+    return out or (infinitives if s.sflags & (DONE | NUMERIC) else 0)
+
+
 def _exchange_cues(s: Sentence) -> list[CategoryName]:
     sf = s.sflags
     if sf & FOREIGN:
         return []
     out: list[CategoryName] = []
-    acts = sf & (XCH | RET)
+    acts = _acts(s)
     if (acts and sf & (POW | CAPT)) or (sf & XCH and not sf & REM and _FORMULA.search(s.low)):
         out.append("pow_exchange")  # (also "обмін у форматі «185 на 185»")
     if (acts and sf & REM) or "репатр" in s.low:
