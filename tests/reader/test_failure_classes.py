@@ -423,6 +423,13 @@ STATES = cases(
         Case("ru", "Россия предложила передать 6000 тел.", never=(("c", "remains", 6000),)),
     ),
     (
+        "peace-efforts-stalled",
+        Case("en", "Prisoner swaps have continued even as peace efforts stalled, officials said.",
+             never=(("s", "pows"),)),
+        Case("en", "Prisoner swaps have stalled even as peace efforts continued, officials said.",
+             want=(("s", "pows"),)),
+    ),
+    (
         "accused-of-blocking",
         Case("en", "Kyiv accused Moscow on Monday of blocking prisoner exchanges for weeks.",
              want=(("s", "pows"),)),

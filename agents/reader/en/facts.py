@@ -572,6 +572,11 @@ def _kinds_stalled(low: str, stall: int, noun: int) -> list[Kind]:
     return found or [_kind_near(low, noun)]
 
 
+# The subject of the stall word is something else than the exchanges.
+_OTHER_STALLED = re.compile(
+    r"\b(?:peace|ceasefire|truce)? ?(?:efforts?|talks|negotiations|diplomacy|"
+    r"offensive|advance|push)\s+(?:have |has |had )?(?:been )?$"
+)
 _STATE_BEFORE = re.compile(r"\b(?:remain\w*|been|are|is|currently|still)\s+$")
 
 
@@ -600,6 +605,8 @@ def state_facts(s: Sentence, ctx: DocContext) -> list[AnyFact]:
     sm = _STALL.search(low)
     if sm is None or abs(sm.start() - ex.start()) > 80:
         return []
+    if _OTHER_STALLED.search(low[max(0, sm.start() - 40) : sm.start()]):
+        return []  # "swaps that have continued even as peace efforts stalled"
     if _HYPOTHETICAL.search(low[max(0, sm.start() - 70) : sm.end()]):
         return []
     since = None
