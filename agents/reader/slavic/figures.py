@@ -118,13 +118,24 @@ class _Phrase:
     partitive: bool = False  # "1 600 з них": a part of people named before
 
 
+_ALSO = frozenset(("также", "також"))
+
+
+def _cuts(tokens: list[str], k: int) -> bool:
+    """Whether token k ends a clause; "а также" / "а також" (as well as) joins one."""
+    tok = tokens[k]
+    if tok in BOUNDARY:
+        return True
+    return tok in _CLAUSE_CONJ and not (k + 1 < len(tokens) and tokens[k + 1] in _ALSO)
+
+
 def _bounds(tokens: list[str], first: int, last: int) -> tuple[int, int]:
     a = first
-    while a > 0 and tokens[a - 1] not in BOUNDARY and tokens[a - 1] not in _CLAUSE_CONJ:
+    while a > 0 and not _cuts(tokens, a - 1):
         a -= 1
     b = last
     n = len(tokens)
-    while b < n and tokens[b] not in BOUNDARY and tokens[b] not in _CLAUSE_CONJ:
+    while b < n and not _cuts(tokens, b):
         b += 1
     return a, b
 
@@ -545,9 +556,14 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
     pairs = formulas(s, nums)
     in_formula = {n.first for pair in pairs for n in pair}
     out: list[Count] = []
+    listed = _listed_from(tokens, flags)
     for num in nums:
         if num.first not in in_formula:
-            out.extend(_one(s, num, persp, carry, out, listing))
+            got = _one(s, num, persp, carry, out, listing)
+            if listed is not None and num.first > listed:
+                for c in got:
+                    c.part = True
+            out.extend(got)
     if not out:  # beside other figures a formula names the deal ("обмін «1000 на 1000»")
         for x, y in pairs:
             a, b = _bounds(tokens, x.first, y.last)
@@ -637,6 +653,14 @@ def _one(
         recv = _receiver(s, num, ph, a, b, cf, persp, carry)
         if recv is None and listing:
             recv = carry.receiver
+        if (
+            not (ph.nat or ph.own)
+            and before
+            and before[0].received_by
+            and _after_colon(tokens, flags, num.first)
+        ):
+            # "вернулись 146 украинцев: 142 военных и четверо гражданских": the whole's side
+            recv = before[0].received_by
     each_after = sf & XCH and any(t in _EACH for t in tokens[num.last : num.last + 3])
     if (
         (each and (sf & XCH or not _EACH.isdisjoint(tokens)))
@@ -648,6 +672,30 @@ def _one(
             Count(kind, "RU", num.value, num.approx, own_total=_total_of(s, num.first)),
         ]
     return [Count(kind, recv, num.value, num.approx, own_total=_total_of(s, num.first))]
+
+
+def _after_colon(tokens: list[str], flags: list[int], first: int) -> bool:
+    """Whether a colon stands before token `first` with no verb or party between them."""
+    for k in range(first - 1, -1, -1):
+        if tokens[k] == ":":
+            return True
+        if flags[k] & (VERBISH | UA | RU) or tokens[k] in BOUNDARY:
+            return False
+    return False
+
+
+def _listed_from(tokens: list[str], flags: list[int]) -> int | None:
+    """The dash after which a sentence lists the parts of a figure ("серед двохсот
+    звільнених — військові ..., а також троє цивільних"): the position of that dash."""
+    for k, f in enumerate(flags):
+        if f & SUBSET:
+            for d in range(k + 1, len(tokens)):
+                if tokens[d] in _DASHES:
+                    return d
+                if tokens[d] in BOUNDARY:
+                    return None
+            return None
+    return None
 
 
 def _total_of(s: Sentence, first: int) -> bool:
