@@ -29,7 +29,7 @@ from agents.stream.service import Service
 from streams import alertmanager, faust_codec, faust_fixes, health, metrics, web
 from streams.range_reader import RangeReader
 from streams.settings import Settings
-from streams.topics import TopicNames
+from streams.topics import TopicNames, changelog_configs
 
 
 def _credentials(settings: Settings) -> Any:
@@ -137,11 +137,13 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
             internal=True,  # created at start with these partitions, if missing
         )
 
+    changelog = changelog_configs(settings.changelog_segment_seconds)
     tables = {
         field.name: app.Table(
             field.name,
             schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
             partitions=settings.partitions,
+            extra_topic_configs=changelog,
         )
         for field in dataclasses.fields(Stores)
     }
@@ -153,6 +155,7 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         "positions",
         schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
         partitions=settings.partitions,
+        extra_topic_configs=changelog,
     )
     range_reader = RangeReader(settings)
 

@@ -81,6 +81,9 @@ class Settings(BaseModel):
     # accepts 6-300 s by default). Lower: faster takeover; a worker stalled longer than this
     # (a paused process) is dropped from the group and rejoins.
     session_timeout_seconds: float = Field(default=10.0, ge=6, le=300)
+    # How long the tables' changelogs write to one segment before the broker may compact it
+    # (streams/topics.py changelog_configs); applied when Faust creates the changelogs.
+    changelog_segment_seconds: float = Field(default=600.0, ge=10, le=7 * 86_400)
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
     # No news received for this long: exported for the Prometheus rule ExchangeWatchNoNews.

@@ -93,6 +93,12 @@ def test_a_worker_creates_every_topic_it_uses_when_the_broker_creates_none(
         # Faust's own topics (table changelogs) are there too, compacted.
         changelogs = [n for n in names if n.startswith(worker.app_id) and "changelog" in n]
         assert changelogs
+        # ... closing a segment every 10 minutes, so that the broker compacts them in practice
+        _, logs = run(describe(strict_broker, changelogs))
+        for name, (_, configs) in logs.items():
+            assert configs["cleanup.policy"] == "compact", name
+            assert configs["segment.ms"] == configs["max.compaction.lag.ms"] == "600000", name
+            assert float(configs["min.cleanable.dirty.ratio"]) == 0.1, name
 
         # Written to: alerts, a dead letter and classified news all arrive.
         sample = ROOT / "deploy/sample/events.jsonl"
