@@ -92,6 +92,33 @@ def cases(*pairs: tuple[str, Case, Case]) -> list[Any]:
 
 WHO = cases(
     (
+        "according-to-is-a-source",
+        Case("en", "Ukraine on Monday received the bodies of 640 people who, according to "
+             "Russia, are Ukrainian soldiers.", want=(("x", "remains", "UA", 640),),
+             never=(("x", "remains", "RU", 640),)),
+        Case("en", "Ukraine on Monday handed over to Russia the bodies of 640 people who, "
+             "according to Kyiv, are Russian soldiers.", want=(("x", "remains", "RU", 640),),
+             never=(("x", "remains", "UA", 640),)),
+    ),
+    (
+        "said-that-it-received",
+        Case("en", "Moscow handed over 500 bodies on Friday. Russia said at the time that it "
+             "had received the remains of 27 of its soldiers.",
+             want=(("x", "remains", "RU", 27),), never=(("x", "remains", "UA", 27),)),
+        Case("en", "Moscow handed over 500 bodies on Friday. Kyiv said at the time that it "
+             "had received the remains of 27 of its soldiers.",
+             want=(("x", "remains", "UA", 27),), never=(("x", "remains", "RU", 27),)),
+    ),
+    (
+        "while-the-other-returned",
+        Case("en", "Since the Istanbul agreement, Russia has handed over more than 9,000 "
+             "bodies to Ukraine, while Kyiv has returned only about 180, he said.",
+             want=(("h", "remains", "RU", 180),), never=(("h", "remains", "UA", 180),)),
+        Case("en", "Since the Istanbul agreement, Kyiv has handed over more than 9,000 "
+             "bodies to Russia, while Moscow has returned only about 180, he said.",
+             want=(("h", "remains", "UA", 180),), never=(("h", "remains", "RU", 180),)),
+    ),
+    (
         "gave-and-got-back",
         Case("en", "Moscow handed over 312 prisoners to Kyiv and received 309 in return.",
              want=(("x", "pows", "UA", 312), ("x", "pows", "RU", 309))),
@@ -288,6 +315,14 @@ PARTS = cases(
         Case("ru", "В Россию вернулись 205 военнослужащих, в том числе 38 офицеров.",
              want=(("x", "pows", "RU", 205),), never=(("x", "pows", "RU", 38),)),
         Case("ru", "В Россию вернулись 38 офицеров.", want=(("x", "pows", "RU", 38),)),
+    ),
+    (
+        "including-parts-that-add-up",
+        Case("en", "Ukraine brought home 120 people on Friday, including 104 soldiers and 16 "
+             "civilians.", want=(("x", "pows", "UA", 104), ("x", "civilians", "UA", 16))),
+        Case("en", "Ukraine brought home 120 prisoners on Friday, including 14 officers and 16 "
+             "civilians.", want=(("x", "pows", "UA", 120),),
+             never=(("x", "pows", "UA", 14), ("x", "civilians", "UA", 16))),
     ),
     (
         "were-among-them",

@@ -405,7 +405,17 @@ def _read_all(
             if isinstance(r, Reading) and r.np.kind in ("pows", "civilians"):
                 split.append(r)
         if {r.kind for r in split} == {"pows", "civilians"}:
-            whole = ctx.side_of_count.get(sum(r.counts[0] for r in split))
+            total = sum(r.counts[0] for r in split)
+            # the whole, given before or in this sentence ("brought home 157 people, including
+            # 142 service members and 15 civilians")
+            here = [r.sides[0] for r in readings if r.counts == [total] and r.sides[0]]
+            whole = ctx.side_of_count.get(total) or (here[0] if here else None)
+            if (
+                whole is None
+                and total not in ctx.side_of_count
+                and any(r.counts != [total] for r in readings)
+            ):
+                return readings  # "157 people, including 12 officers and 15 civilians": a part
             for r in split:
                 if not r.explicit_side and whole:
                     r.sides = [whole] * len(r.sides)

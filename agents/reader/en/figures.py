@@ -613,6 +613,15 @@ def _sides(
                 for y in verbs(t)
             ):
                 return [agent], True
+            # "Russia has handed over 11,500 bodies, while Kyiv has returned only 220": as the
+            # other side gave, so did this one
+            if any(
+                y != pred.idx
+                and pred_class(t, y) == "give"
+                and clause_subject(t, y) == other(agent)
+                for y in verbs(t)
+            ):
+                return [other(agent)], True
             # "Russia returned the bodies" (handed back) and "Ukraine returned the bodies of
             # its defenders" (brought back): either way Ukraine's people, in these reports
             return ["UA"], True

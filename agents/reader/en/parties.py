@@ -42,6 +42,21 @@ _VERB_ADVERBS = frozenset(
 )  # fmt: skip
 
 
+_SAYS = frozenset(
+    ("said", "says", "stated", "claimed", "claims", "reported", "announced", "added", "confirmed")
+)
+
+
+def _reported_self(t: Tokens, x: int, j: int) -> bool:
+    """Whether "that" at x opens reported speech whose subject is a pronoun for the speaker
+    ("said ... that it had received")."""
+    return (
+        x + 1 < j
+        and t.low[x + 1] in ("it", "they")
+        and any(t.low[y] in _SAYS for y in range(max(0, x - 4), x))
+    )
+
+
 def subject_of(t: Tokens, j: int, stop: int = -1) -> Agent:
     """The subject of the verb at j: the nearest party word before it, after token `stop`
     (the verb before it), that is not the object of a preposition ("to the Ukrainian side",
@@ -52,6 +67,8 @@ def subject_of(t: Tokens, j: int, stop: int = -1) -> Agent:
             if w in STOP_PUNCT:
                 return None
             continue
+        if w == "that" and _reported_self(t, x, j):
+            continue  # "Russia said at the time that it had received": the speaker
         if w in ("that", "whereas", "but", "when", "who", "which"):
             return None
         if w == "while" and x < j - 1:
@@ -124,6 +141,8 @@ def destination(
             continue  # "2,080 soldiers and 230 civilians from Russian captivity"
         if (kd == P and w in STOP_PUNCT) or kd == N or w in CLAUSE_WORDS:
             return None
+        if w == "to" and x > 0 and t.low[x - 1] in ("according", "attributed"):
+            continue  # "who, according to Russia, are Ukrainian soldiers": a source
         if w == "to" or w == "back":
             towards = True
             p = place(t, x + 1)
