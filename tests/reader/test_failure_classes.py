@@ -467,6 +467,13 @@ STATES = cases(
         Case("ru", "Россия предложила передать 6000 тел.", never=(("c", "remains", 6000),)),
     ),
     (
+        "delaying-the-repatriation",
+        Case("en", "Moscow accused Kyiv on Monday of delaying the repatriation of the bodies of "
+             "fallen Ukrainian soldiers.", want=(("s", "remains"),), never=(("s", "pows"),)),
+        Case("en", "Moscow accused Kyiv on Monday of exaggerating the number of the bodies of "
+             "fallen Ukrainian soldiers.", never=(("s", "remains"), ("s", "pows"))),
+    ),
+    (
         "peace-efforts-stalled",
         Case("en", "Prisoner swaps have continued even as peace efforts stalled, officials said.",
              never=(("s", "pows"),)),
@@ -515,6 +522,17 @@ def test_suspensions_and_commitments(case: Case) -> None:
 # ---------------------------------------------------------------- 6. talks versus exchange
 
 TALKS = cases(
+    (
+        "captured-at-the-front-vs-swapped",
+        Case("en", "Ukrainian paratroopers took 11 Russian soldiers prisoner near Lyman this "
+             "week. \"They will go to the exchange fund, so that more of our defenders can come "
+             "home,\" a spokesman said.",
+             title="Ukrainian paratroopers capture 11 Russian soldiers",
+             want=(("p", "other_war"),), never=(("p", "pow_exchange"),)),
+        Case("en", "Ukraine brought home 11 soldiers from Russian captivity this week. \"More of "
+             "our defenders came home,\" a spokesman said.",
+             title="Ukraine brings home 11 soldiers", want=(("p", "pow_exchange"),)),
+    ),
     (
         "captured-at-the-front-vs-swapped",
         Case("uk", "Десантники взяли в полон 9 російських штурмовиків біля Куп'янська. "

@@ -43,6 +43,11 @@ _NO_HARM = re.compile(
 _DONE_KEYS = ("complet", "conclud", "carried", "conduct", "held", "took place", "happened")
 
 
+# "the exchange fund": the captives a side holds for future swaps
+_EXCHANGE_FUND = re.compile(r"\bexchange (?:fund|pool|stock)\b")
+_PURPOSE = re.compile(r"\b(?:so that|in order to|in order for)\b")
+
+
 def _done_swap(low: str) -> bool:
     return any(map(low.__contains__, _DONE_KEYS)) and _DONE_SWAP.search(low) is not None
 
@@ -138,6 +143,10 @@ def decide(
     for s, mk in zip(sents, marks, strict=True):
         w = _weight(s, lead)
         g = mk.groups
+        if "exch" in g and _EXCHANGE_FUND.search(mk.low):
+            g = g - {"exch"}  # "they will go to the exchange fund": captives held, no swap
+        if "ret" in g and _PURPOSE.search(mk.low):
+            g = g - {"ret"}  # "so that more of our defenders can come home": a hope
         exch_talk = mk.exchange_talk
         other = "exch" in g and OTHER_EXCHANGE.search(s.text) is not None
         talk = bool(g & _TALK)

@@ -513,7 +513,8 @@ def sentence_facts(
 _STALL = lower_pattern(
     r"\b(?:no (?:new |more |further )?(?:prisoner |pow |body )?(?:exchanges|swaps|repatriations)"
     r" (?:have|has|had) (?:taken place|been (?:held|carried out)|happened)"
-    r"|delay(?:ed|s|ing)? (?:the |further |new )?(?:prisoner |pow )?(?:exchanges?|swaps?)"
+    r"|delay(?:ed|s|ing)? (?:the |further |new )?(?:prisoner |pow )?(?:exchanges?|swaps?"
+    r"|repatriations?|handovers?)"
     r"|suspen(?:d|ds|ded|ding|sion)|halt(?:ed|s|ing)?|stall(?:ed|s|ing)?|paus(?:e|ed|es|ing)"
     r"|postpon(?:e|ed|es|ing|ement)|froze|frozen|freez(?:e|es|ing)|on hold|disrupt(?:ed|s|ion)?"
     r"|broke down|collapsed|block(?:s|ed|ing)|derailed|stopped|ceased|standstill|deadlocked"
@@ -577,9 +578,14 @@ def _kinds_stalled(low: str, stall: int, noun: int) -> list[Kind]:
     found: list[Kind] = []
     for m in KIND_HINT.finditer(low, a, b):
         k = m.lastgroup
+        if k == "pows" and _OF_THE_DEAD.search(low, max(0, m.start() - 40), m.start()):
+            continue  # "the bodies of fallen Ukrainian soldiers": the dead
         if k in ("remains", "pows") and k not in found:
             found.append(k)  # type: ignore[arg-type]
     return found or [_kind_near(low, noun)]
+
+
+_OF_THE_DEAD = re.compile(r"\b(?:bodies|remains) of (?:the )?(?:[\w-]+ ){0,3}$")
 
 
 # The subject of the stall word is something else than the exchanges.
