@@ -101,6 +101,15 @@ WHO = cases(
              never=(("x", "remains", "UA", 640),)),
     ),
     (
+        "the-headquarters-received",
+        Case("en", "Moscow handed over 640 bodies on Friday and received 19 in return. The "
+             "headquarters confirmed it had received 640 bodies.",
+             want=(("x", "remains", "UA", 640),), never=(("x", "remains", "RU", 640),)),
+        Case("en", "Kyiv handed over 640 bodies on Friday and received 19 in return. The "
+             "Kremlin confirmed it had received 640 bodies.",
+             want=(("x", "remains", "RU", 640),), never=(("x", "remains", "UA", 640),)),
+    ),
+    (
         "said-that-it-received",
         Case("en", "Moscow handed over 500 bodies on Friday. Russia said at the time that it "
              "had received the remains of 27 of its soldiers.",

@@ -131,6 +131,7 @@ AGENTS: dict[str, Party] = {
     "moscow": "RU",
     "kremlin": "RU",
     "russians": "RU",
+    "headquarters": "UA",  # the Coordination Headquarters for the Treatment of POWs (Kyiv)
 }
 # "the Ukrainian side", "Russian authorities": adjective + one of these names the party.
 AGENT_NOUNS = _words(
