@@ -664,6 +664,15 @@ VARIED = cases(
              "неизвестно.", never=(("x", "pows", "RU", 146),)),
     ),
     (
+        "crossed-back",
+        Case("en", "Ukraine and Russia swapped civilians. Twenty-six Ukrainian civilians crossed "
+             "back into Ukraine on Tuesday, the ombudsman said.",
+             want=(("x", "civilians", "UA", 26),)),
+        Case("en", "Ukraine and Russia swapped civilians. Twenty-six Ukrainian civilians crossed "
+             "the front line during the fighting in 2022, the ombudsman said.",
+             never=(("x", "civilians", "UA", 26),)),
+    ),
+    (
         "abbreviated-month",
         Case("en", "The last swap of prisoners, on Oct. 12, returned 84 captives to each side.",
              published="2025-12-01", want=(("h", "pows", "UA", 84),),

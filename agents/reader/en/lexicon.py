@@ -178,6 +178,7 @@ RECEIVE = _words(
 # Verbs that count only with "back" or "home" after them ("took back", "brought home").
 NEEDS_BACK = _words(
     "took take takes taking brought bring brings bringing went go goes came come comes coming"
+    " crossed cross crosses crossing"
 )
 # A give-noun after these is received by the subject: "secured the release of 215".
 SECURED = _words("secured secure secures securing won obtained achieved ensured negotiated")
@@ -191,6 +192,7 @@ GIVE = _words(
 # of Ukrainian and Western reports: "Ukraine returned the bodies of 909 defenders").
 RETURN = _words(
     "return returns returned returning repatriation came come comes coming went go goes"
+    " crossed cross crosses crossing"
 )
 # Symmetric: nobody in particular receives ("exchanged 115 prisoners").
 EXCHANGE = _words("exchange exchanged exchanges exchanging swap swapped swaps swapping traded")
