@@ -90,8 +90,8 @@ def make_events(n: int, seed: int) -> tuple[list[bytes], dict[str, dict[str, int
     return lines, expected
 
 
-def worker_for(bootstrap: str, work: Path, name: str, guarantee: str) -> Worker:
-    return bench_worker(bootstrap, work / name, f"stack-{name}", guarantee)
+def worker_for(bootstrap: str, work: Path, name: str, guarantee: str, **env: str) -> Worker:
+    return bench_worker(bootstrap, work / name, f"stack-{name}", guarantee, **env)
 
 
 # (a) raw aiokafka
@@ -263,6 +263,52 @@ async def _changelog_records(bootstrap: str, app_id: str) -> dict[str, int]:
         await consumer.stop()
 
 
+async def _live_records(bootstrap: str, app_id: str) -> dict[str, int]:
+    """The records a rebuild reads: each changelog read to its end (read_committed), by table."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
+    )
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        tps = [
+            TopicPartition(topic, p)
+            for topic in sorted(cluster.topics())
+            if topic.startswith(app_id + "-") and topic.endswith("-changelog")
+            for p in cluster.partitions_for_topic(topic) or ()
+        ]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        out: dict[str, int] = {}
+        left = {tp for tp in tps if ends[tp] > 0}
+        for tp in tps:
+            out[tp.topic.removeprefix(app_id + "-").removesuffix("-changelog")] = 0
+        while left:
+            for tp, batch in (await consumer.getmany(timeout_ms=1000, max_records=50_000)).items():
+                out[tp.topic.removeprefix(app_id + "-").removesuffix("-changelog")] += len(batch)
+            left = {tp for tp in left if await consumer.position(tp) < ends[tp]}
+        return out
+    finally:
+        await consumer.stop()
+
+
+def wait_compacted(bootstrap: str, app_id: str, limit: float) -> tuple[dict[str, int], float]:
+    """Live records once the broker's cleaner has stopped removing any (polled every 15 s, at
+    most `limit` s), and the seconds waited."""
+    started = time.time()
+    last = sum(asyncio.run(_live_records(bootstrap, app_id)).values())
+    same = 0
+    while time.time() - started < limit and same < 3:
+        time.sleep(15)
+        live = asyncio.run(_live_records(bootstrap, app_id))
+        total = sum(live.values())
+        say(f"rebuild: {total:,} changelog records left to read after compaction")
+        same = same + 1 if total == last else 0
+        last = total
+    return asyncio.run(_live_records(bootstrap, app_id)), time.time() - started
+
+
 LOG_TIME = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\]")
 BEGIN, DONE = "Restoring state from changelog topics", "Done reading from changelog topics"
 
@@ -325,11 +371,16 @@ class Rebuild:
     records: dict[str, int]
     log: dict[str, float]  # Faust's recovery lines, s after the launch
     reading: tuple[float, float] | None  # remaining first seen > the tail, then <= it
+    segment: float = 0.0  # EXWATCH_CHANGELOG_SEGMENT_SECONDS of the worker
+    live: dict[str, int] | None = None  # records left to read once compacted
+    waited: float = 0.0  # for the compaction
 
 
-def time_rebuild(bootstrap: str, n: int, work: Path) -> Rebuild:
+def time_rebuild(bootstrap: str, n: int, work: Path, segment: float) -> Rebuild:
     lines, expected = make_events(n, seed=11)
-    worker = worker_for(bootstrap, work, "rebuild", "exactly_once")
+    worker = worker_for(
+        bootstrap, work, "rebuild", "exactly_once", EXWATCH_CHANGELOG_SEGMENT_SECONDS=f"{segment:g}"
+    )
     produce_lines(bootstrap, worker.topic("exchange.events"), lines)
     say(f"rebuild: the worker applies {n:,} events first; at ~300 events/s that takes minutes")
     started = time.time()
@@ -343,6 +394,8 @@ def time_rebuild(bootstrap: str, n: int, work: Path) -> Rebuild:
     if worker.proc.returncode != 0:
         raise SystemExit(f"rebuild: the worker did not stop cleanly\n{worker.log_tail()}")
     records = asyncio.run(_changelog_records(bootstrap, worker.app_id))
+    say(f"rebuild: waiting for the broker to compact the changelogs ({segment:g} s segments)")
+    live, waited = wait_compacted(bootstrap, worker.app_id, limit=max(120.0, 6 * segment))
     shutil.rmtree(worker.data_dir / "state")
     say(f"rebuild: tables built in {build:.0f} s; data directory deleted; starting again")
     # Faust's recovery messages are at info level.
@@ -372,7 +425,16 @@ def time_rebuild(bootstrap: str, n: int, work: Path) -> Rebuild:
     if busy and rest:
         reading = (busy[0] - started, rest[0] - started)
     return Rebuild(
-        n, build, healthy, exact, records, {k: v - started for k, v in found.items()}, reading
+        n,
+        build,
+        healthy,
+        exact,
+        records,
+        {k: v - started for k, v in found.items()},
+        reading,
+        segment,
+        live,
+        waited,
     )
 
 
@@ -400,14 +462,21 @@ def table(timings: list[Timing], base: Timing) -> str:
 
 
 def rebuild_report(r: Rebuild) -> str:
-    total = sum(r.records.values())
+    written = sum(r.records.values())
+    # what the recovery reads: the records left once compacted
+    total = sum(r.live.values()) if r.live else written
     scale = MILLION / r.events
     by_size = sorted(r.records.items(), key=lambda kv: -kv[1])
     out = [
         f"(f) rebuild: tables of {r.events:,} events (exactly_once), built in {r.build:.0f} s "
         f"({r.events / r.build:,.0f} events/s from the start)",
-        f"    changelog records (sum of end offsets, transaction markers included): {total:,}, "
-        f"{total / r.events:.2f} per event: " + ", ".join(f"{k} {v:,}" for k, v in by_size),
+        f"    changelog records written (sum of end offsets, transaction markers included): "
+        f"{written:,}, {written / r.events:.2f} per event: "
+        + ", ".join(f"{k} {v:,}" for k, v in by_size),
+        f"    left to read after compaction ({r.segment:g} s segments, {r.waited:.0f} s after "
+        f"the build): {sum((r.live or {}).values()):,}, "
+        f"{sum((r.live or {}).values()) / r.events:.2f} per event: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted((r.live or {}).items(), key=lambda kv: -kv[1])),
         f"    after deleting the data directory, from the new process's launch: /healthz 200 at "
         f"{r.healthy:.1f} s, exact /totals at {r.exact:.1f} s",
     ]
@@ -444,6 +513,13 @@ def main() -> int:
     parser.add_argument(
         "--rebuild-events", type=int, default=100_000, help="events in the rebuilt tables (0: off)"
     )
+    parser.add_argument(
+        "--segment-seconds",
+        type=float,
+        default=30.0,
+        help="EXWATCH_CHANGELOG_SEGMENT_SECONDS of the rebuild's worker (short: the bench waits)",
+    )
+    parser.add_argument("--only-rebuild", action="store_true", help="skip stages (a)-(e)")
     parser.add_argument("--port", type=int, default=broker.DEFAULT_PORT, help="local broker")
     parser.add_argument("--controller-port", type=int, default=broker.DEFAULT_CONTROLLER_PORT)
     args = parser.parse_args()
@@ -455,17 +531,20 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp:
             work = Path(tmp)
             timings = []
-            say("(a) raw aiokafka")
-            timings.append(time_raw(bootstrap, lines))
-            for with_table in (False, True):
+            if not args.only_rebuild:
+                say("(a) raw aiokafka")
+                timings.append(time_raw(bootstrap, lines))
+                for with_table in (False, True):
+                    for guarantee in ("exactly_once", "at_least_once"):
+                        say(f"bare Faust agent, table={with_table}, {guarantee}")
+                        timings.append(time_bare(bootstrap, lines, guarantee, with_table, work))
                 for guarantee in ("exactly_once", "at_least_once"):
-                    say(f"bare Faust agent, table={with_table}, {guarantee}")
-                    timings.append(time_bare(bootstrap, lines, guarantee, with_table, work))
-            for guarantee in ("exactly_once", "at_least_once"):
-                say(f"worker, {guarantee}")
-                timings.append(time_worker(bootstrap, lines, expected, guarantee, work))
+                    say(f"worker, {guarantee}")
+                    timings.append(time_worker(bootstrap, lines, expected, guarantee, work))
             rebuild = (
-                time_rebuild(bootstrap, args.rebuild_events, work) if args.rebuild_events else None
+                time_rebuild(bootstrap, args.rebuild_events, work, args.segment_seconds)
+                if args.rebuild_events
+                else None
             )
             print(
                 f"bench_stack {dt.datetime.now():%Y-%m-%d %H:%M}: {len(lines):,} events per "
@@ -473,13 +552,14 @@ def main() -> int:
                 f"broker {bootstrap}; load average {load[0]:.2f} at the start, "
                 f"{os.getloadavg()[0]:.2f} at the end, {os.cpu_count()} CPUs"
             )
-            print(table(timings, timings[1]))
-            print(
-                "start->last: from the consumer's start or the process's launch to the last "
-                "message (the worker: to exact /totals); first->last: from the first message "
-                "(the worker: the first /metrics scrape with events applied); x (b): ratio to "
-                "the bare agent under exactly_once"
-            )
+            if timings:
+                print(table(timings, timings[1]))
+                print(
+                    "start->last: from the consumer's start or the process's launch to the last "
+                    "message (the worker: to exact /totals); first->last: from the first message "
+                    "(the worker: the first /metrics scrape with events applied); x (b): ratio to "
+                    "the bare agent under exactly_once"
+                )
             if rebuild:
                 print(rebuild_report(rebuild))
     return 0
