@@ -143,9 +143,9 @@ def decide(
     for s, mk in zip(sents, marks, strict=True):
         w = _weight(s, lead)
         g = mk.groups
-        if "exch" in g and _EXCHANGE_FUND.search(mk.low):
+        if "exch" in g and " fund" in mk.low and _EXCHANGE_FUND.search(mk.low):
             g = g - {"exch"}  # "they will go to the exchange fund": captives held, no swap
-        if "ret" in g and _PURPOSE.search(mk.low):
+        if "ret" in g and ("so that" in mk.low or "in order" in mk.low) and _PURPOSE.search(mk.low):
             g = g - {"ret"}  # "so that more of our defenders can come home": a hope
         exch_talk = mk.exchange_talk
         other = "exch" in g and OTHER_EXCHANGE.search(s.text) is not None

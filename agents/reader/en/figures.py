@@ -567,8 +567,8 @@ def _sides(
         return [None], True
     lo = min(pred.idx, m.i0)
     hi = max(pred.idx, np.end)
-    if (pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8))) or across_front(
-        t, lo, min(n, hi + 8)
+    if (pred.cls == "exchange" and between_sides(t, lo - 2, min(n, hi + 8))) or (
+        "across" in t.text and across_front(t, lo, min(n, hi + 8))
     ):
         return [None], True
     if deported_by_russia(t, np.end, min(n, np.end + 8)):

@@ -86,12 +86,13 @@ def _acts(s: Sentence) -> int:
     sf = s.sflags & (XCH | RET)
     if not sf:
         return 0
+    if s.sflags & (DONE | NUMERIC) and "фонд" not in s.low:
+        return sf  # every act counts: nothing to take out
     out = 0
     infinitives = 0
     toks, fl = s.tokens, s.flags
-    for k, f in enumerate(fl):
-        if not f & (XCH | RET):
-            continue
+    for k in [k for k, f in enumerate(fl) if f & (XCH | RET)]:
+        f = fl[k]
         if k + 1 < len(toks) and toks[k + 1] in _SWAP_STOCK:
             continue
         if toks[k].endswith(("ти", "ть")) and not f & XCH:

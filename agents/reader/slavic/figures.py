@@ -121,21 +121,21 @@ class _Phrase:
 _ALSO = frozenset(("также", "також"))
 
 
-def _cuts(tokens: list[str], k: int) -> bool:
-    """Whether token k ends a clause; "а также" / "а також" (as well as) joins one."""
-    tok = tokens[k]
-    if tok in BOUNDARY:
-        return True
-    return tok in _CLAUSE_CONJ and not (k + 1 < len(tokens) and tokens[k + 1] in _ALSO)
-
-
 def _bounds(tokens: list[str], first: int, last: int) -> tuple[int, int]:
+    """The clause around tokens [first, last): up to a boundary or a clause conjunction, but
+    "а также" / "а також" (as well as) joins."""
     a = first
-    while a > 0 and not _cuts(tokens, a - 1):
+    while a > 0:
+        tok = tokens[a - 1]
+        if tok in BOUNDARY or (tok in _CLAUSE_CONJ and tokens[a] not in _ALSO):
+            break
         a -= 1
     b = last
     n = len(tokens)
-    while b < n and not _cuts(tokens, b):
+    while b < n:
+        tok = tokens[b]
+        if tok in BOUNDARY or (tok in _CLAUSE_CONJ and not (b + 1 < n and tokens[b + 1] in _ALSO)):
+            break
         b += 1
     return a, b
 
@@ -556,7 +556,7 @@ def sentence_counts(s: Sentence, persp: Side, carry: Carry) -> list[Count]:
     pairs = formulas(s, nums)
     in_formula = {n.first for pair in pairs for n in pair}
     out: list[Count] = []
-    listed = _listed_from(tokens, flags)
+    listed = _listed_from(tokens, flags) if sf & SUBSET else None
     for num in nums:
         if num.first not in in_formula:
             got = _one(s, num, persp, carry, out, listing)
