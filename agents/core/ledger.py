@@ -73,7 +73,8 @@ def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> 
 class Ledger:
     def __init__(self, stores: Stores) -> None:
         self.s = stores
-        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos).
+        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos);
+        # kind -> whenever it changes the progress of any agreement for the kind.
         self.versions = Versions()
 
     def forget(self) -> None:
@@ -99,6 +100,7 @@ class Ledger:
                 targets.append(windows.setdefault(key, zero()))
             if place.agreement is not None:
                 self.versions.bump((place.agreement, kind))
+                self.versions.bump(kind)
                 key = f"{place.agreement}|{kind}"
                 targets.append(progress.setdefault(key, zero()))
                 day_key = (f"{key}|{month_text(start)}", day_text(start))

@@ -1,0 +1,92 @@
+"""The rules run again for a kind only when what they read of it changed or a deadline passed.
+
+`Rules` keeps what each kind's rules wanted (`KindPart`), with the versions of what they read and
+the first instant a time-based condition of theirs turns. These tests watch which kinds run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from agents.core.engine import Engine
+from agents.core.rules import Rules
+from agents.core.stores import Stores
+from tests.core.helpers import agreement, at, config, exchange
+
+CONFIG = config(
+    agreement("test-2025-01", "2025-01-10", ["remains", "pows"]),
+    gap_remains_days=20,
+    gap_pows_days=25,
+)
+UTC = dt.UTC
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kinds whose rules ran, in order."""
+    ran: list[str] = []
+    original = Rules._run_kind
+
+    def spy(self: Rules, kind: str, *args: object) -> object:
+        ran.append(kind)
+        return original(self, kind, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Rules, "_run_kind", spy)
+    return ran
+
+
+def test_an_untouched_kind_keeps_its_result(runs: list[str]) -> None:
+    e = Engine(Stores.in_memory(), CONFIG)
+    e.apply(exchange("r1", "2025-01-12", "remains", ua=10, reported="2025-01-12"))
+    e.apply(exchange("p1", "2025-01-12", "pows", ua=20, reported="2025-01-12"))
+    kept = e.rules._parts["remains"]
+    runs.clear()
+    # Same day, so the clock does not move: only the evaluation after the swap runs.
+    e.apply(exchange("p2", "2025-01-12", "pows", ua=300, ru=5, reported="2025-01-12"))
+    assert runs == ["pows"]
+    assert e.rules._parts["remains"] is kept
+    runs.clear()
+    e.apply(exchange("r2", "2025-01-12", "remains", ua=400, reported="2025-01-12"))
+    assert runs == ["remains"]
+    assert e.rules._parts["remains"] is not kept
+
+
+def test_a_deadline_crossed_runs_the_kind_again(runs: list[str]) -> None:
+    e = Engine(Stores.in_memory(), CONFIG)
+    e.apply(exchange("r1", "2025-01-12", "remains", ua=10, reported="2025-01-12"))
+    e.apply(exchange("p1", "2025-01-12", "pows", ua=20, reported="2025-01-12"))
+    threshold = dt.datetime(2025, 2, 1, tzinfo=UTC)  # 2025-01-12 + 20 days, 00:00
+    runs.clear()
+    assert e.tick(threshold - dt.timedelta(days=3)) == []
+    assert e.tick(threshold) == []  # at it, not past it: nothing fires
+    assert runs == []  # nothing written, no deadline reached: nothing runs
+    # One second later the remains gap is past its threshold: that kind runs and fires; the
+    # pows gap (25 days) has no deadline before 2025-02-06.
+    fired = e.tick(threshold + dt.timedelta(seconds=1))
+    assert runs == ["remains"]
+    assert [(a.labels.alertname, a.labels.kind, a.labels.severity) for a in fired] == [
+        ("ExchangeGap", "remains", "warning")
+    ]
+    assert fired[0].startsAt == threshold
+
+
+def test_a_tick_before_the_memo_runs_again(runs: list[str]) -> None:
+    """What a kind wanted at an instant holds from that instant on, not before it: an
+    earlier evaluation runs the kind again and says what an engine without memory says."""
+    stores = Stores.in_memory()
+    e = Engine(stores, CONFIG)
+    e.apply(exchange("r1", "2025-01-12", "remains", ua=10, reported="2025-01-12"))
+    assert e.tick(at("2025-03-20"))  # past the gaps
+    assert e.tick(at("2025-03-20")) == []  # (what each kind wants is kept at 2025-03-20)
+    runs.clear()
+    # An earlier wall clock is raised to the event clock (2025-01-12), where the gap has not
+    # passed: the memo made at 2025-03-20 cannot answer for that instant.
+    got = e.tick(at("2025-01-13"))
+    assert "remains" in runs
+    stores_again = Stores(**{n: dict(s) for n, s in stores.named().items()})
+    e.tick(at("2025-03-20"))  # (back where the alerts fire, in both)
+    Engine(stores_again, CONFIG).tick(at("2025-03-20"))
+    fresh = Engine(stores_again, CONFIG).tick(at("2025-01-13"))
+    assert got == fresh
