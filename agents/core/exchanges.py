@@ -154,7 +154,8 @@ class ExchangeBook:
         self.rel = config.thresholds.figure_tolerance
         self.ledger = ledger
         self.agreements = agreements
-        # kind -> changes whenever a swap of the kind is written (the rules' memos of evidence).
+        # kind -> changes whenever a swap of the kind is written, (agreement, kind) whenever
+        # one attached to the agreement, before or after (the rules' memos of evidence).
         self.versions = Versions()
         self._last: dict[str, JSON | None] = {}  # meta["last|<kind>"], read once
 
@@ -304,7 +305,7 @@ class ExchangeBook:
         record["agreement"] = agreement
         key = record["key"]
         self.s.exchanges[key] = record
-        self.versions.bump(kind)
+        self._bump(kind, before["agreement"] if before is not None else None, agreement)
         old_date = before["occurred"] if before is not None else None
         if old_date != record["occurred"]:
             if old_date is not None:
@@ -313,6 +314,12 @@ class ExchangeBook:
             self.s.exchange_index[index_key] = [*(self.s.exchange_index.get(index_key) or []), key]
             self._note_last(kind, key, old_date, record["occurred"])
         return delta
+
+    def _bump(self, kind: str, *agreements: str | None) -> None:
+        self.versions.bump(kind)
+        for agreement in dict.fromkeys(agreements):
+            if agreement is not None:
+                self.versions.bump((agreement, kind))
 
     def _unindex(self, index_key: str, key: str) -> None:
         keys = [k for k in self.s.exchange_index.get(index_key) or [] if k != key]
@@ -394,4 +401,4 @@ class ExchangeBook:
                     Placement(record["occurred"], agreement, counted),
                 )
                 self.s.exchanges[record["key"]] = {**record, "agreement": agreement}
-                self.versions.bump(kind)
+                self._bump(kind, record["agreement"], agreement)

@@ -670,7 +670,7 @@ class Rules:
                     starts,
                     self.agreements.generation,
                     self.ledger.versions.of((c.agreement, kind)),
-                    self.exchanges.versions.of(kind),
+                    self.exchanges.versions.of((c.agreement, kind)),
                 )
                 found = self._behind.get(key)
                 if found is None:
