@@ -160,6 +160,7 @@ class KindPart:
     unchanged (`token`) and until the clock reaches `until`."""
 
     token: tuple[object, ...]
+    reads: tuple[bool, bool]  # whether they read the kind's swaps, its progress
     at: dt.datetime
     until: dt.datetime
     wanted: dict[str, Wanted]
@@ -273,8 +274,10 @@ class Rules:
         # What each kind's rules wanted at their latest run, and how long it holds.
         self._parts: dict[str, KindPart] = {}
         self._alert_writes = 0  # alerts written so far (the rules read the stored ones)
-        # The counters of every write at the latest evaluation, and each kind's token then.
-        self._tokens: tuple[tuple[object, ...], list[tuple[object, ...]]] | None = None
+        # The counters of every write when the kept parts were last checked.
+        self._checked: tuple[object, ...] | None = None
+        # What the kind's rules running read (see `_kind_token`).
+        self._reads_swaps = self._reads_progress = False
         # The latest evaluation that changed nothing: (what it read, at, its first deadline).
         self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
         self._until = FAR  # the first deadline seen by the evaluation running
@@ -289,7 +292,7 @@ class Rules:
         self._built.clear()
         self._last_records.clear()
         self._parts.clear()
-        self._tokens = None
+        self._checked = None
         self._quiet = None
 
     def active(self) -> list[str]:
@@ -317,50 +320,62 @@ class Rules:
             self.ledger.versions.writes,
             self.suspensions.versions.writes,
         )
-        if self._tokens is None or self._tokens[0] != written:
-            self._tokens = (written, [self._kind_token(kind, active_key) for kind in KINDS])
-        tokens = self._tokens[1]
         quiet = self._quiet
         if quiet is not None and quiet[0] == written and quiet[1] <= at < quiet[2]:
             return []
+        # The kept parts were all checked at the latest evaluation: again only after a write.
+        check = written != self._checked
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
         active = set(sorted_active)
         until = FAR
-        for kind, token in zip(KINDS, tokens, strict=True):
+        for kind in KINDS:
             part = self._parts.get(kind)
-            if part is None or part.token != token or not part.at <= at < part.until:
-                part = self._run_kind(kind, at, active, token)
+            if (
+                part is None
+                or not part.at <= at < part.until
+                or (check and part.token != self._kind_token(kind, active_key, part.reads))
+            ):
+                part = self._run_kind(kind, at, active, active_key)
                 self._parts[kind] = part
             wanted.update(part.wanted)
             endings.update(part.endings)
             until = min(until, part.until)
+        self._checked = written
         changes = self._transition(at, wanted, endings, sorted_active)
         self._quiet = None if self._wrote else (written, at, until)
         return changes
 
-    def _kind_token(self, kind: str, active_key: tuple[str, ...]) -> tuple[object, ...]:
-        """What the rules of `kind` read, as versions: equal tokens, equal inputs."""
+    def _kind_token(
+        self, kind: str, active_key: tuple[str, ...], reads: tuple[bool, bool]
+    ) -> tuple[object, ...]:
+        """The versions of what the rules of `kind` read: equal tokens, equal inputs. They
+        read the kind's swaps and progress only while an agreement is in force for it or a
+        commitment on it is judged (`reads`, as the run found)."""
+        swaps, progress = reads
         return (
             active_key,
             self._alert_writes,
             self.agreements.generation,
-            self.exchanges.versions.of(kind),
-            self.ledger.versions.of(kind),
             self.suspensions.versions.of(kind),
+            self.exchanges.versions.of(kind) if swaps else None,
+            self.ledger.versions.of(kind) if progress else None,
         )
 
     def _run_kind(
-        self, kind: str, at: dt.datetime, active: set[str], token: tuple[object, ...]
+        self, kind: str, at: dt.datetime, active: set[str], active_key: tuple[str, ...]
     ) -> KindPart:
         """Run the rules of one kind at `at`."""
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
         self._until = self._next_signing(at)
+        self._reads_swaps = self._reads_progress = False
         self._gaps(kind, at, wanted, endings, active)
         self._suspensions(kind, at, wanted, endings)
         self._commitments(kind, at, wanted, endings, active)
-        return KindPart(token, at, self._until, wanted, endings)
+        reads = (self._reads_swaps, self._reads_progress)
+        token = self._kind_token(kind, active_key, reads)
+        return KindPart(token, reads, at, self._until, wanted, endings)
 
     def _next_signing(self, at: dt.datetime) -> dt.datetime:
         """Midnight of the first signing day after `at`'s day (the agreements in force and
@@ -388,6 +403,7 @@ class Rules:
     ) -> None:
         record = self.agreements.in_force(kind, at.date())
         if record is not None:
+            self._reads_swaps = True
             agreement = str(record["id"])
             gap = self.agreements.gap_days(record, kind)
             signed = signed_day(record)
@@ -651,6 +667,7 @@ class Rules:
         for record, c in self._commitment_units().get(kind, ()):
             if day < c.signed:
                 continue  # (its signing day is among the deadlines already)
+            self._reads_swaps = self._reads_progress = True
             self._until = min(self._until, midnight(day + dt.timedelta(days=1)))
             fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
             recent = self.series(c, day - dt.timedelta(days=c.window_days), day)

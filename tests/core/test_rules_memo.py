@@ -90,3 +90,27 @@ def test_a_tick_before_the_memo_runs_again(runs: list[str]) -> None:
     Engine(stores_again, CONFIG).tick(at("2025-03-20"))
     fresh = Engine(stores_again, CONFIG).tick(at("2025-01-13"))
     assert got == fresh
+
+
+def test_swaps_of_a_kind_without_agreement_run_nothing_until_one_is_signed(
+    runs: list[str],
+) -> None:
+    cfg = config(
+        agreement("test-2025-01", "2025-01-10", ["remains"]),
+        agreement("test-2025-02", "2025-01-25", ["civilians"]),
+        gap_remains_days=20,
+        gap_civilians_days=20,
+    )
+    e = Engine(Stores.in_memory(), cfg)
+    e.apply(exchange("r1", "2025-01-12", "remains", ua=10, reported="2025-01-12"))
+    runs.clear()
+    # No agreement in force for civilians yet: their rules read none of their swaps.
+    e.apply(exchange("c1", "2025-01-12", "civilians", ua=10, reported="2025-01-12"))
+    e.apply(exchange("c2", "2025-01-12", "civilians", ua=300, reported="2025-01-12"))
+    assert runs == []
+    # From the signing on they do: the signing day is a deadline, then every swap counts.
+    e.apply(exchange("r2", "2025-01-25", "remains", ua=10, reported="2025-01-25"))
+    assert runs == ["remains", "pows", "civilians", "remains"]
+    runs.clear()
+    e.apply(exchange("c3", "2025-01-25", "civilians", ua=700, reported="2025-01-25"))
+    assert runs == ["civilians"]
