@@ -120,19 +120,22 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
     return list(record.get("event_ids", [])), urls
 
 
-@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
 def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
     """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
+    return tuple([f"{kind}|{date}" for date in _index_dates(p, tol)])
+
+
+@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
+def _index_dates(p: Period, tol: int) -> tuple[str, ...]:
+    """The dates after the kind in `index_keys` (the same for every kind)."""
     start = p.start
     if p.precision == "day":  # the days within the tolerance, then one month and one year
-        keys = [
-            f"{kind}|{(start + dt.timedelta(days=i)).isoformat()}" for i in range(-tol, tol + 1)
-        ]
-        return (*keys, f"{kind}|{month_text(start)}", f"{kind}|{start.year:04d}")
+        keys = [(start + dt.timedelta(days=i)).isoformat() for i in range(-tol, tol + 1)]
+        return (*keys, month_text(start), f"{start.year:04d}")
     span = days(p.start, p.end)
-    keys = [f"{kind}|{day_text(d)}" for d in span]
-    keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
-    keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
+    keys = [day_text(d) for d in span]
+    keys += sorted({month_text(d) for d in (p.start, p.end, *span)})
+    keys += sorted({f"{d.year:04d}" for d in (p.start, p.end)})
     return tuple(keys)
 
 
@@ -174,9 +177,12 @@ class ExchangeBook:
         return out
 
     def match(self, ev: ExchangeEvent, p: Period) -> JSON | None:
+        candidates = self.candidate_keys(ev.kind, p)
+        if not candidates:
+            return None
         report = Figures(received={str(k): n for k, n in ev.received.items()}, combined=ev.combined)
         best: tuple[tuple[int, float, int], JSON] | None = None
-        for key in self.candidate_keys(ev.kind, p):
+        for key in candidates:
             record = self.s.exchanges[key]
             distance = date_distance(p, period(record["occurred"]), self.tol)
             if distance is None:

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from agents.core.dates import (
-    WINDOW_SIZES,
     WindowSize,
     day_text,
     days,
@@ -74,12 +73,17 @@ def _bump(store: Store, key: str, delta: list[int], keep_zero: bool) -> None:
 
 
 @functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
-def _keys(kind: str, date: str) -> tuple[tuple[str, ...], str, str, dt.date]:
-    """For a swap of `kind` dated `date`: its window keys (sorted: the order they are
-    written in), the month and the day text of its first day, and that day."""
+def _date_keys(date: str) -> tuple[tuple[str, str, str], str, str, dt.date]:
+    """For a swap dated `date`: its windows' keys after the kind, in the order they are
+    written (sorted: day, month, week), the month and the day text of its first day, and
+    that day."""
     start = period(date).start
-    windows = sorted(f"{kind}|{size}|{window_start(size, start)}" for size in WINDOW_SIZES)
-    return tuple(windows), month_text(start), day_text(start), start
+    windows = (
+        f"day|{window_start('day', start)}",
+        f"month|{window_start('month', start)}",
+        f"week|{window_start('week', start)}",
+    )
+    return windows, month_text(start), day_text(start), start
 
 
 class Ledger:
@@ -105,9 +109,10 @@ class Ledger:
             ua = sign * int(got.get("UA", 0))
             ru = sign * int(got.get("RU", 0))
             rest = sign * int(got.get("unattributed", 0))
-            window_keys, month, day, _ = _keys(kind, place.date)
+            window_keys, month, day, _ = _date_keys(place.date)
             targets = [totals]
-            for key in window_keys:
+            for suffix in window_keys:
+                key = f"{kind}|{suffix}"
                 target = windows.get(key)
                 if target is None:
                     target = windows[key] = [0, 0, 0]
@@ -153,7 +158,7 @@ class Ledger:
             elif stored is not None:  # (values are never null: held means present)
                 del self.s.progress_days[key]
         if after is not None:
-            self._extend_bounds(kind, _keys(kind, after.date)[3])
+            self._extend_bounds(kind, _date_keys(after.date)[3])
         return {s: n for s, n in zip(SIDES, totals, strict=True) if n}
 
     def _extend_bounds(self, kind: str, day: dt.date) -> None:

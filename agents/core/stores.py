@@ -171,7 +171,8 @@ class Journaled(MutableMapping[str, JSON]):
         return default if value is _ABSENT else value
 
     def __setitem__(self, key: str, value: JSON) -> None:
-        self._remember(key)
+        if key not in self.before:  # (`_remember`, inline: several writes per event)
+            self._remember(key)
         self.base[key] = value
 
     def __delitem__(self, key: str) -> None:
