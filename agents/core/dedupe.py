@@ -28,7 +28,7 @@ combined figure uses tiers 2 (official) and 0 (other).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.core.dates import Period
 from agents.core.stores import JSON
@@ -36,8 +36,7 @@ from agents.core.stores import JSON
 FIGURE_DIMENSIONS = ("UA", "RU", "combined")
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """Figures of a report or swap: per receiving side, and a combined figure."""
 
     received: Mapping[str, int]
@@ -133,6 +132,10 @@ def resolve(tally: Mapping[str, JSON]) -> Figures:
     for dim in FIGURE_DIMENSIONS:
         votes = tally.get(dim) or {}
         if not votes:
+            continue
+        if len(votes) == 1:  # (one figure: no ranking to do)
+            (only,) = votes
+            chosen[dim] = int(only.split("|", 1)[1])
             continue
 
         def rank(item: tuple[str, list[int]]) -> tuple[int, int, int]:

@@ -144,12 +144,17 @@ class Engine:
             self._seq = seq
 
     def apply(self, event: AnyEvent) -> Outcome:
+        # `Stores.all_or_nothing`, spelt out (once per event: the generator costs more).
+        stores = self.stores
+        stores.keep()  # what was read before (a view) may have changed since
         try:
-            with self.stores.all_or_nothing():
-                return self._apply(event)
+            outcome = self._apply(event)
         except BaseException:
+            stores.undo()
             self._seq = _UNKNOWN  # the stores were put back: what memory holds may be newer
             raise
+        stores.keep()
+        return outcome
 
     def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)

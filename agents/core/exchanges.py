@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.core.agreements import AgreementBook
 from agents.core.config import Config
@@ -122,12 +122,13 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
 
 def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
     """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
-    return tuple([f"{kind}|{date}" for date in _index_dates(p, tol)])
+    return tuple([f"{kind}|{date}" for date in _index_dates(p.text, tol)])
 
 
 @functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
-def _index_dates(p: Period, tol: int) -> tuple[str, ...]:
+def _index_dates(text: str, tol: int) -> tuple[str, ...]:
     """The dates after the kind in `index_keys` (the same for every kind)."""
+    p = period(text)
     start = p.start
     if p.precision == "day":  # the days within the tolerance, then one month and one year
         keys = [(start + dt.timedelta(days=i)).isoformat() for i in range(-tol, tol + 1)]
@@ -139,8 +140,7 @@ def _index_dates(p: Period, tol: int) -> tuple[str, ...]:
     return tuple(keys)
 
 
-@dataclass(frozen=True)
-class ExchangeResult:
+class ExchangeResult(NamedTuple):
     key: str
     first_event_id: str
     created: bool

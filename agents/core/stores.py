@@ -252,17 +252,25 @@ class Stores:
                     journal.keep()
             touched.clear()
 
+    def keep(self) -> None:
+        """End a unit of work: the writes made since the last `keep` or `undo` stay."""
+        self._settle(undo=False)
+
+    def undo(self) -> None:
+        """Put back what every `Journaled` store held at the last `keep` or `undo`."""
+        self._settle(undo=True)
+
     @contextlib.contextmanager
     def all_or_nothing(self) -> Iterator[None]:
         """Keep the writes made inside if it ends normally; if it raises, put back what every
         `Journaled` store held before, then let the exception go on."""
-        self._settle(undo=False)  # what was read before (a view) may have changed since
+        self.keep()  # what was read before (a view) may have changed since
         try:
             yield
         except BaseException:
-            self._settle(undo=True)
+            self.undo()
             raise
-        self._settle(undo=False)
+        self.keep()
 
 
 _NAMES = tuple(f.name for f in dataclasses.fields(Stores))
