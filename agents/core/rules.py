@@ -47,6 +47,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from operator import is_
 
 from agents.core.agreements import AgreementBook, signed_day
 from agents.core.config import Config
@@ -278,6 +279,9 @@ class Rules:
         self._checked: tuple[object, ...] | None = None
         # What the kind's rules running read (see `_kind_token`).
         self._reads_swaps = self._reads_progress = False
+        # The alerts (active, writes) and the kinds' parts of the latest state machine run
+        # that wrote nothing.
+        self._settled: tuple[tuple[object, ...], list[KindPart]] | None = None
         # The latest evaluation that changed nothing: (what it read, at, its first deadline).
         self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
         self._until = FAR  # the first deadline seen by the evaluation running
@@ -293,6 +297,7 @@ class Rules:
         self._last_records.clear()
         self._parts.clear()
         self._checked = None
+        self._settled = None
         self._quiet = None
 
     def active(self) -> list[str]:
@@ -325,10 +330,9 @@ class Rules:
             return []
         # The kept parts were all checked at the latest evaluation: again only after a write.
         check = written != self._checked
-        wanted: dict[str, Wanted] = {}
-        endings: dict[str, Ending] = {}
         active = set(sorted_active)
         until = FAR
+        parts = []
         for kind in KINDS:
             part = self._parts.get(kind)
             if (
@@ -336,14 +340,26 @@ class Rules:
                 or not part.at <= at < part.until
                 or (check and part.token != self._kind_token(kind, active_key, part.reads))
             ):
-                part = self._run_kind(kind, at, active, active_key)
-                self._parts[kind] = part
-            wanted.update(part.wanted)
-            endings.update(part.endings)
+                part = self._parts[kind] = self._run_kind(kind, at, active, active_key)
+            parts.append(part)
             until = min(until, part.until)
         self._checked = written
+        settled = self._settled
+        if settled is not None and settled[0] == written[:2] and all(map(is_, settled[1], parts)):
+            # The same wants against the same alerts, which then changed nothing: nor now.
+            self._quiet = (written, at, until)
+            return []
+        wanted: dict[str, Wanted] = {}
+        endings: dict[str, Ending] = {}
+        for part in parts:
+            wanted.update(part.wanted)
+            endings.update(part.endings)
         changes = self._transition(at, wanted, endings, sorted_active)
-        self._quiet = None if self._wrote else (written, at, until)
+        if self._wrote:
+            self._quiet = self._settled = None
+        else:
+            self._quiet = (written, at, until)
+            self._settled = ((active_key, self._alert_writes), parts)
         return changes
 
     def _kind_token(

@@ -114,3 +114,34 @@ def test_swaps_of_a_kind_without_agreement_run_nothing_until_one_is_signed(
     runs.clear()
     e.apply(exchange("c3", "2025-01-25", "civilians", ua=700, reported="2025-01-25"))
     assert runs == ["civilians"]
+
+
+def test_the_same_wants_against_the_same_alerts_skip_the_state_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    transitions: list[dt.datetime] = []
+    original = Rules._transition
+
+    def spy(self: Rules, at: dt.datetime, *args: object) -> object:
+        transitions.append(at)
+        return original(self, at, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Rules, "_transition", spy)
+    e = Engine(Stores.in_memory(), CONFIG)
+    e.apply(exchange("r1", "2025-01-12", "remains", ua=10, reported="2025-01-12"))
+    transitions.clear()
+    # Civilians have no agreement: their swaps change no kind's wants, nothing is compared.
+    e.apply(exchange("c1", "2025-01-12", "civilians", ua=10, reported="2025-01-12"))
+    assert transitions == []
+    # A remains swap makes the remains rules run again: their wants are compared again.
+    e.apply(exchange("r2", "2025-01-12", "remains", ua=500, reported="2025-01-12"))
+    assert len(transitions) == 1
+    # A pows swap dated past the gaps moves the clock: alerts fire and resolve, the state
+    # machine writes. The next evaluation compares the same wants against the alerts as
+    # they now are, once; the one after has nothing new to compare.
+    assert e.apply(exchange("p1", "2025-02-05", "pows", ua=30, reported="2025-02-05")).alerts
+    after_writes = len(transitions)
+    e.apply(exchange("c2", "2025-02-05", "civilians", ua=20, reported="2025-02-05"))
+    assert len(transitions) == after_writes + 1
+    e.apply(exchange("c3", "2025-02-05", "civilians", ua=30, reported="2025-02-05"))
+    assert len(transitions) == after_writes + 1
