@@ -24,7 +24,7 @@ UTC = dt.UTC
 _RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: one object per date text, not two)
 class Period:
     """The days a reduced-precision date covers (`end` inclusive)."""
 

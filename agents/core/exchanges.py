@@ -32,7 +32,6 @@ Policies (see `dedupe.py` for matching and resolution):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import NamedTuple
 
 from agents.core.agreements import AgreementBook
@@ -120,24 +119,20 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
     return list(record.get("event_ids", [])), urls
 
 
-def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
-    """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
-    return tuple([f"{kind}|{date}" for date in _index_dates(p.text, tol)])
-
-
-@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
-def _index_dates(text: str, tol: int) -> tuple[str, ...]:
-    """The dates after the kind in `index_keys` (the same for every kind)."""
-    p = period(text)
+def index_keys(kind: str, p: Period, tol: int) -> list[str]:
+    """The `exchange_index` keys where a swap matching a report dated `p` can be listed.
+    (Built afresh each time: a memo of them would keep two objects per date seen.)"""
     start = p.start
     if p.precision == "day":  # the days within the tolerance, then one month and one year
-        keys = [(start + dt.timedelta(days=i)).isoformat() for i in range(-tol, tol + 1)]
-        return (*keys, month_text(start), f"{start.year:04d}")
+        keys = [f"{kind}|{start + dt.timedelta(days=i)}" for i in range(-tol, tol + 1)]
+        keys.append(f"{kind}|{month_text(start)}")
+        keys.append(f"{kind}|{start.year:04d}")
+        return keys
     span = days(p.start, p.end)
-    keys = [day_text(d) for d in span]
-    keys += sorted({month_text(d) for d in (p.start, p.end, *span)})
-    keys += sorted({f"{d.year:04d}" for d in (p.start, p.end)})
-    return tuple(keys)
+    keys = [f"{kind}|{day_text(d)}" for d in span]
+    keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
+    keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
+    return keys
 
 
 class ExchangeResult(NamedTuple):

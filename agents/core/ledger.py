@@ -10,7 +10,6 @@ holding the swap's date (ISO weeks start on Monday; a reduced date counts on its
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -72,18 +71,13 @@ def _bump(store: Store, key: str, delta: list[int], keep_zero: bool) -> None:
     store[key] = new
 
 
-@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
-def _date_keys(date: str) -> tuple[tuple[str, str, str], str, str, dt.date]:
-    """For a swap dated `date`: its windows' keys after the kind, in the order they are
-    written (sorted: day, month, week), the month and the day text of its first day, and
-    that day."""
-    start = period(date).start
-    windows = (
-        f"day|{window_start('day', start)}",
-        f"month|{window_start('month', start)}",
-        f"week|{window_start('week', start)}",
+def _date_keys(kind: str, start: dt.date) -> tuple[str, str, str]:
+    """The keys of the windows holding `start`, in the order they are written (sorted)."""
+    return (
+        f"{kind}|day|{start}",
+        f"{kind}|month|{window_start('month', start)}",
+        f"{kind}|week|{window_start('week', start)}",
     )
-    return windows, month_text(start), day_text(start), start
 
 
 class Ledger:
@@ -109,10 +103,9 @@ class Ledger:
             ua = sign * int(got.get("UA", 0))
             ru = sign * int(got.get("RU", 0))
             rest = sign * int(got.get("unattributed", 0))
-            window_keys, month, day, _ = _date_keys(place.date)
+            start = period(place.date).start
             targets = [totals]
-            for suffix in window_keys:
-                key = f"{kind}|{suffix}"
+            for key in _date_keys(kind, start):
                 target = windows.get(key)
                 if target is None:
                     target = windows[key] = [0, 0, 0]
@@ -125,7 +118,7 @@ class Ledger:
                 if target is None:
                     target = progress[key] = [0, 0, 0]
                 targets.append(target)
-                day_key = (f"{key}|{month}", day)
+                day_key = (f"{key}|{month_text(start)}", day_text(start))
                 target = progress_days.get(day_key)
                 if target is None:
                     target = progress_days[day_key] = [0, 0, 0]
@@ -158,7 +151,7 @@ class Ledger:
             elif stored is not None:  # (values are never null: held means present)
                 del self.s.progress_days[key]
         if after is not None:
-            self._extend_bounds(kind, _date_keys(after.date)[3])
+            self._extend_bounds(kind, period(after.date).start)
         return {s: n for s, n in zip(SIDES, totals, strict=True) if n}
 
     def _extend_bounds(self, kind: str, day: dt.date) -> None:
