@@ -32,6 +32,7 @@ Policies (see `dedupe.py` for matching and resolution):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import NamedTuple
 
 from agents.core.agreements import AgreementBook
@@ -124,7 +125,7 @@ def index_keys(kind: str, p: Period, tol: int) -> list[str]:
     (Built afresh each time: a memo of them would keep two objects per date seen.)"""
     start = p.start
     if p.precision == "day":  # the days within the tolerance, then one month and one year
-        keys = [f"{kind}|{start + dt.timedelta(days=i)}" for i in range(-tol, tol + 1)]
+        keys = [f"{kind}|{(start + step).isoformat()}" for step in _steps(tol)]
         keys.append(f"{kind}|{month_text(start)}")
         keys.append(f"{kind}|{start.year:04d}")
         return keys
@@ -133,6 +134,12 @@ def index_keys(kind: str, p: Period, tol: int) -> list[str]:
     keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
     keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
     return keys
+
+
+@functools.lru_cache(maxsize=16)
+def _steps(tol: int) -> tuple[dt.timedelta, ...]:
+    """-tol .. tol days."""
+    return tuple(dt.timedelta(days=i) for i in range(-tol, tol + 1))
 
 
 class ExchangeResult(NamedTuple):

@@ -74,9 +74,9 @@ def _bump(store: Store, key: str, delta: list[int], keep_zero: bool) -> None:
 def _date_keys(kind: str, start: dt.date) -> tuple[str, str, str]:
     """The keys of the windows holding `start`, in the order they are written (sorted)."""
     return (
-        f"{kind}|day|{start}",
-        f"{kind}|month|{window_start('month', start)}",
-        f"{kind}|week|{window_start('week', start)}",
+        f"{kind}|day|{start.isoformat()}",
+        f"{kind}|month|{window_start('month', start).isoformat()}",
+        f"{kind}|week|{window_start('week', start).isoformat()}",
     )
 
 
