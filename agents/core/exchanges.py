@@ -184,12 +184,13 @@ class ExchangeBook:
             return None
         report = Figures(received={str(k): n for k, n in ev.received.items()}, combined=ev.combined)
         best: tuple[tuple[int, float, int], JSON] | None = None
+        producer = source_of(ev) if ev.origin == "official" else None
         for key in candidates:
             record = self.s.exchanges[key]
+            if producer is not None and producer in record["official_sources"]:
+                continue  # (the cheaper test first: either one excludes the swap)
             distance = date_distance(p, period(record["occurred"]), self.tol)
             if distance is None:
-                continue
-            if ev.origin == "official" and source_of(ev) in record["official_sources"]:
                 continue
             figures = resolved(record)
             diff = compare_figures(report, figures, self.rel)

@@ -202,6 +202,13 @@ class Journaled(MutableMapping[str, JSON]):
         self.read.clear()
 
 
+class JournaledDict(Journaled):
+    """A `Journaled` plain dict (replay): its reads are not kept (reading it costs nothing)."""
+
+    def __getitem__(self, key: str) -> JSON:
+        return self.base[key]
+
+
 @dataclass
 class Stores:
     """The engine's state; see the module docstring for each mapping's keys and values."""
@@ -233,7 +240,12 @@ class Stores:
     def journaled(self) -> Stores:
         """The same mappings, each wrapped in a `Journaled` store."""
         touched: list[Journaled] = []
-        return Stores(**{name: Journaled(store, touched) for name, store in self.named().items()})
+        return Stores(
+            **{
+                name: (JournaledDict if type(store) is dict else Journaled)(store, touched)
+                for name, store in self.named().items()
+            }
+        )
 
     @functools.cached_property
     def _touched(self) -> list[list[Journaled]]:
