@@ -10,6 +10,7 @@ holding the swap's date (ISO weeks start on Monday; a reduced date counts on its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -73,10 +74,16 @@ def _bump(store: Store, key: str, delta: list[int], keep_zero: bool) -> None:
 
 def _date_keys(kind: str, start: dt.date) -> tuple[str, str, str]:
     """The keys of the windows holding `start`, in the order they are written (sorted)."""
+    day, month, week = _windows_of(start)
+    return kind + day, kind + month, kind + week
+
+
+@functools.lru_cache(maxsize=1024)  # pure; small: the swaps of a day come close together
+def _windows_of(start: dt.date) -> tuple[str, str, str]:
     return (
-        f"{kind}|day|{start.isoformat()}",
-        f"{kind}|month|{window_start('month', start).isoformat()}",
-        f"{kind}|week|{window_start('week', start).isoformat()}",
+        f"|day|{start.isoformat()}",
+        f"|month|{window_start('month', start).isoformat()}",
+        f"|week|{window_start('week', start).isoformat()}",
     )
 
 

@@ -342,7 +342,8 @@ class Rules:
             ):
                 part = self._parts[kind] = self._run_kind(kind, at, active, active_key)
             parts.append(part)
-            until = min(until, part.until)
+            if part.until < until:
+                until = part.until
         self._checked = written
         settled = self._settled
         if settled is not None and settled[0] == written[:2] and all(map(is_, settled[1], parts)):
