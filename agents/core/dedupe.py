@@ -115,15 +115,17 @@ def add_votes(
 
     Tally: {"UA"|"RU"|"combined": {"<tier>|<figure>": [claims, first seq]}}.
     """
-    out: dict[str, JSON] = {dim: dict(tally.get(dim, {})) for dim in FIGURE_DIMENSIONS}
-    given: list[tuple[str, int]] = [(s, n) for s, n in received.items()]
-    if combined is not None:
-        given.append(("combined", combined))
-    for dim, figure in given:
-        key = f"{claim_tier(official, by, dim)}|{figure}"
-        count, first = out[dim].get(key, [0, seq])
-        out[dim][key] = [count + 1, min(first, seq)]
-    return {dim: votes for dim, votes in out.items() if votes}
+    out: dict[str, JSON] = {}
+    for dim in FIGURE_DIMENSIONS:  # (received names only parties: UA, RU)
+        votes = dict(tally.get(dim, {}))
+        figure = combined if dim == "combined" else received.get(dim)
+        if figure is not None:
+            key = f"{claim_tier(official, by, dim)}|{figure}"
+            count, first = votes.get(key, (0, seq))
+            votes[key] = [count + 1, min(first, seq)]
+        if votes:
+            out[dim] = votes
+    return out
 
 
 def resolve(tally: Mapping[str, JSON]) -> Figures:
