@@ -172,8 +172,9 @@ class ExchangeBook:
 
     def candidate_keys(self, kind: str, p: Period) -> list[str]:
         out: list[str] = []
+        listed = self.s.exchange_index.get
         for index_key in index_keys(kind, p, self.tol):
-            for key in self.s.exchange_index.get(index_key) or []:
+            for key in listed(index_key) or []:
                 if key not in out:
                     out.append(key)
         return out
@@ -324,11 +325,13 @@ class ExchangeBook:
             self._note_last(kind, key, old_date, record["occurred"])
         return delta
 
-    def _bump(self, kind: str, *agreements: str | None) -> None:
+    def _bump(self, kind: str, old: str | None, new: str | None) -> None:
+        """A swap of `kind` attached to agreement `old`, now to `new`, was written."""
         self.versions.bump(kind)
-        for agreement in dict.fromkeys(agreements):
-            if agreement is not None:
-                self.versions.bump((agreement, kind))
+        if old is not None:
+            self.versions.bump((old, kind))
+        if new is not None and new != old:
+            self.versions.bump((new, kind))
 
     def _unindex(self, index_key: str, key: str) -> None:
         keys = [k for k in self.s.exchange_index.get(index_key) or [] if k != key]
