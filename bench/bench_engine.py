@@ -1,6 +1,6 @@
 """Throughput of the engine alone, and its store reads and writes per event.
 
-    python bench/bench_engine.py [--events 10000] [--repeat 3]
+    python bench/bench_engine.py [--events 10000] [--repeat 3] [--against TREE [--rounds 7]]
 
 The events are bench_ingest's: distinct swaps plus half as many re-deliveries, shuffled in
 after their originals (`tests.support.swap_stream`, seed 7). Prints `replay` events per second
@@ -8,12 +8,19 @@ after their originals (`tests.support.swap_stream`, seed 7). Prints `replay` eve
 `Engine.apply` alone. Then one more run over stores that count their accesses: reads (`get`,
 `[]`, `in`) and writes (set, delete) per event, as the worker's Faust tables would see them
 (each read there costs RocksDB lookups and a JSON decode, each write a changelog record).
+
+With `--against TREE` (another commit's tree, e.g. `git archive <commit> | tar -x -C TREE`),
+it then times both trees on the same events, one process each (`engine_cpu.py`), in turns for
+`--rounds` rounds: the medians of thread CPU seconds for the replay and inside
+`Engine.apply`, and the medians of the per-round ratios TREE / this tree.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,15 +90,48 @@ def timed_run(path: Path, config: Config) -> tuple[float, float]:
     return took, inside[0]
 
 
+def cpu(tree: Path, events: Path) -> tuple[float, float]:
+    """Thread CPU seconds of the replay and inside `Engine.apply`, in a process of its own."""
+    script = Path(__file__).resolve().parent / "engine_cpu.py"
+    out = subprocess.run(
+        [sys.executable, str(script), str(tree), str(events)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def against(baseline: Path, events: Path, rounds: int) -> None:
+    here = Path(__file__).resolve().parent.parent
+    runs: dict[str, list[tuple[float, float]]] = {"baseline": [], "this tree": []}
+    for _ in range(rounds):
+        runs["baseline"].append(cpu(baseline, events))
+        runs["this tree"].append(cpu(here, events))
+    for name, got in runs.items():
+        replay_s = statistics.median(r for r, _ in got)
+        engine_s = statistics.median(e for _, e in got)
+        print(f"{name}: replay {replay_s:.2f} s CPU, Engine.apply {engine_s:.2f} s (medians)")
+    pairs = list(zip(runs["baseline"], runs["this tree"], strict=True))
+    replay_ratio = statistics.median(b[0] / t[0] for b, t in pairs)
+    engine_ratio = statistics.median(b[1] / t[1] for b, t in pairs)
+    print(
+        f"baseline / this tree, median of {rounds} rounds: replay {replay_ratio:.2f}x, "
+        f"Engine.apply {engine_ratio:.2f}x"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000, help="distinct swaps")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (the best is shown)")
+    parser.add_argument("--against", type=Path, help="another tree to time in turns with this one")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of --against")
     args = parser.parse_args()
     lines, _, _ = swap_stream(
         args.events, args.events // 2, seed=7, source="bench", id_prefix="bench"
     )
-    config = Config.from_env({})
+    config = Config.load()
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         path = Path(tmp) / "events.jsonl"
         path.write_bytes(b"\n".join(lines) + b"\n")
@@ -108,6 +148,8 @@ def main() -> int:
             f"store accesses per event: {tally['reads'] / len(lines):.1f} reads, "
             f"{tally['writes'] / len(lines):.1f} writes"
         )
+        if args.against is not None:
+            against(args.against, path, args.rounds)
     return 0
 
 

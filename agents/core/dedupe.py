@@ -28,7 +28,7 @@ combined figure uses tiers 2 (official) and 0 (other).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.core.dates import Period
 from agents.core.stores import JSON
@@ -36,8 +36,7 @@ from agents.core.stores import JSON
 FIGURE_DIMENSIONS = ("UA", "RU", "combined")
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """Figures of a report or swap: per receiving side, and a combined figure."""
 
     received: Mapping[str, int]
@@ -116,15 +115,17 @@ def add_votes(
 
     Tally: {"UA"|"RU"|"combined": {"<tier>|<figure>": [claims, first seq]}}.
     """
-    out: dict[str, JSON] = {dim: dict(tally.get(dim, {})) for dim in FIGURE_DIMENSIONS}
-    given: list[tuple[str, int]] = [(s, n) for s, n in received.items()]
-    if combined is not None:
-        given.append(("combined", combined))
-    for dim, figure in given:
-        key = f"{claim_tier(official, by, dim)}|{figure}"
-        count, first = out[dim].get(key, [0, seq])
-        out[dim][key] = [count + 1, min(first, seq)]
-    return {dim: votes for dim, votes in out.items() if votes}
+    out: dict[str, JSON] = {}
+    for dim in FIGURE_DIMENSIONS:  # (received names only parties: UA, RU)
+        votes = dict(tally.get(dim, {}))
+        figure = combined if dim == "combined" else received.get(dim)
+        if figure is not None:
+            key = f"{claim_tier(official, by, dim)}|{figure}"
+            count, first = votes.get(key, (0, seq))
+            votes[key] = [count + 1, min(first, seq)]
+        if votes:
+            out[dim] = votes
+    return out
 
 
 def resolve(tally: Mapping[str, JSON]) -> Figures:
@@ -133,6 +134,10 @@ def resolve(tally: Mapping[str, JSON]) -> Figures:
     for dim in FIGURE_DIMENSIONS:
         votes = tally.get(dim) or {}
         if not votes:
+            continue
+        if len(votes) == 1:  # (one figure: no ranking to do)
+            (only,) = votes
+            chosen[dim] = int(only.split("|", 1)[1])
             continue
 
         def rank(item: tuple[str, list[int]]) -> tuple[int, int, int]:

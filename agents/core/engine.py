@@ -144,12 +144,17 @@ class Engine:
             self._seq = seq
 
     def apply(self, event: AnyEvent) -> Outcome:
+        # `Stores.all_or_nothing`, spelt out (once per event: the generator costs more).
+        stores = self.stores
+        stores.keep()  # what was read before (a view) may have changed since
         try:
-            with self.stores.all_or_nothing():
-                return self._apply(event)
+            outcome = self._apply(event)
         except BaseException:
+            stores.undo()
             self._seq = _UNKNOWN  # the stores were put back: what memory holds may be newer
             raise
+        stores.keep()
+        return outcome
 
     def _apply(self, event: AnyEvent) -> Outcome:
         key = seen_key(event)
@@ -161,10 +166,10 @@ class Engine:
         self.stores.meta["seq"] = seq
         self._seq = seq
         before = self.stores.meta.get("clock")
-        now = self._advance(event, before)
+        now, clock = self._advance(event, before)
         firing_before = self.active_fingerprints()
         # Before the first event the rules never ran: there is no earlier state to evaluate.
-        first = self.rules.evaluate(now) if before is not None and iso(now) != before else []
+        first = self.rules.evaluate(now) if before is not None and clock != before else []
         out: dict[str, object] = {}
         ref: str | None = None
         if isinstance(event, ExchangeEvent):
@@ -191,22 +196,25 @@ class Engine:
             ref = self.reported.record(event)
         self.stores.seen[key] = {"type": event.type, "ref": ref}
         alerts = drop_flaps(firing_before, first, self.rules.evaluate(now))
-        return Outcome(event.type, event.kind, alerts=alerts, clock=iso(now), **out)  # type: ignore[arg-type]
+        return Outcome(event.type, event.kind, alerts=alerts, clock=clock, **out)  # type: ignore[arg-type]
 
-    def _advance(self, ev: AnyEvent, old: str | None) -> dt.datetime:
-        candidates = [parse_instant(old)] if old else []
+    def _advance(self, ev: AnyEvent, old: str | None) -> tuple[dt.datetime, str]:
+        """The clock after `ev`: the latest of the clock, the event's `reported_at` and its
+        dates not after it; as an instant and as stored."""
+        now = parse_instant(old) if old else None
         reported = utc(ev.reported_at) if ev.reported_at is not None else None
-        if reported is not None:
-            candidates.append(reported)
+        if reported is not None and (now is None or reported > now):
+            now = reported
         for text in event_dates(ev):
             moment = midnight(period(text).start)
-            if reported is None or moment <= reported:
-                candidates.append(moment)
-        now = max(candidates)
+            if (reported is None or moment <= reported) and (now is None or moment > now):
+                now = moment
+        if now is None:  # (every event has a date: never)
+            raise ValueError(f"{ev.type} {ev.event_id}: no date to set the clock by")
         text = iso(now)
         if text != old:
             self.stores.meta["clock"] = text
-        return parse_instant(text)
+        return parse_instant(text), text
 
     def tick(self, now: dt.datetime) -> list[Alert]:
         """Evaluate the rules at the later of the clock and `now`; the clock does not move."""

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.core.agreements import AgreementBook
 from agents.core.config import Config
@@ -120,24 +120,29 @@ def evidence(record: JSON) -> tuple[list[str], list[str]]:
     return list(record.get("event_ids", [])), urls
 
 
-@functools.lru_cache(maxsize=65_536)  # pure: a memo, not state
-def index_keys(kind: str, p: Period, tol: int) -> tuple[str, ...]:
-    """The `exchange_index` keys where a swap matching a report dated `p` can be listed."""
+def index_keys(kind: str, p: Period, tol: int) -> list[str]:
+    """The `exchange_index` keys where a swap matching a report dated `p` can be listed.
+    (Built afresh each time: a memo of them would keep two objects per date seen.)"""
     start = p.start
     if p.precision == "day":  # the days within the tolerance, then one month and one year
-        keys = [
-            f"{kind}|{(start + dt.timedelta(days=i)).isoformat()}" for i in range(-tol, tol + 1)
-        ]
-        return (*keys, f"{kind}|{month_text(start)}", f"{kind}|{start.year:04d}")
+        keys = [f"{kind}|{(start + step).isoformat()}" for step in _steps(tol)]
+        keys.append(f"{kind}|{month_text(start)}")
+        keys.append(f"{kind}|{start.year:04d}")
+        return keys
     span = days(p.start, p.end)
     keys = [f"{kind}|{day_text(d)}" for d in span]
     keys += sorted({f"{kind}|{month_text(d)}" for d in (p.start, p.end, *span)})
     keys += sorted({f"{kind}|{d.year:04d}" for d in (p.start, p.end)})
-    return tuple(keys)
+    return keys
 
 
-@dataclass(frozen=True)
-class ExchangeResult:
+@functools.lru_cache(maxsize=16)
+def _steps(tol: int) -> tuple[dt.timedelta, ...]:
+    """-tol .. tol days."""
+    return tuple(dt.timedelta(days=i) for i in range(-tol, tol + 1))
+
+
+class ExchangeResult(NamedTuple):
     key: str
     first_event_id: str
     created: bool
@@ -154,7 +159,8 @@ class ExchangeBook:
         self.rel = config.thresholds.figure_tolerance
         self.ledger = ledger
         self.agreements = agreements
-        # kind -> changes whenever a swap of the kind is written (the rules' memos of evidence).
+        # kind -> changes whenever a swap of the kind is written, (agreement, kind) whenever
+        # one attached to the agreement, before or after (the rules' memos of evidence).
         self.versions = Versions()
         self._last: dict[str, JSON | None] = {}  # meta["last|<kind>"], read once
 
@@ -166,21 +172,26 @@ class ExchangeBook:
 
     def candidate_keys(self, kind: str, p: Period) -> list[str]:
         out: list[str] = []
+        listed = self.s.exchange_index.get
         for index_key in index_keys(kind, p, self.tol):
-            for key in self.s.exchange_index.get(index_key) or []:
+            for key in listed(index_key) or []:
                 if key not in out:
                     out.append(key)
         return out
 
     def match(self, ev: ExchangeEvent, p: Period) -> JSON | None:
+        candidates = self.candidate_keys(ev.kind, p)
+        if not candidates:
+            return None
         report = Figures(received={str(k): n for k, n in ev.received.items()}, combined=ev.combined)
         best: tuple[tuple[int, float, int], JSON] | None = None
-        for key in self.candidate_keys(ev.kind, p):
+        producer = source_of(ev) if ev.origin == "official" else None
+        for key in candidates:
             record = self.s.exchanges[key]
+            if producer is not None and producer in record["official_sources"]:
+                continue  # (the cheaper test first: either one excludes the swap)
             distance = date_distance(p, period(record["occurred"]), self.tol)
             if distance is None:
-                continue
-            if ev.origin == "official" and source_of(ev) in record["official_sources"]:
                 continue
             figures = resolved(record)
             diff = compare_figures(report, figures, self.rel)
@@ -304,7 +315,7 @@ class ExchangeBook:
         record["agreement"] = agreement
         key = record["key"]
         self.s.exchanges[key] = record
-        self.versions.bump(kind)
+        self._bump(kind, before["agreement"] if before is not None else None, agreement)
         old_date = before["occurred"] if before is not None else None
         if old_date != record["occurred"]:
             if old_date is not None:
@@ -313,6 +324,14 @@ class ExchangeBook:
             self.s.exchange_index[index_key] = [*(self.s.exchange_index.get(index_key) or []), key]
             self._note_last(kind, key, old_date, record["occurred"])
         return delta
+
+    def _bump(self, kind: str, old: str | None, new: str | None) -> None:
+        """A swap of `kind` attached to agreement `old`, now to `new`, was written."""
+        self.versions.bump(kind)
+        if old is not None:
+            self.versions.bump((old, kind))
+        if new is not None and new != old:
+            self.versions.bump((new, kind))
 
     def _unindex(self, index_key: str, key: str) -> None:
         keys = [k for k in self.s.exchange_index.get(index_key) or [] if k != key]
@@ -394,4 +413,4 @@ class ExchangeBook:
                     Placement(record["occurred"], agreement, counted),
                 )
                 self.s.exchanges[record["key"]] = {**record, "agreement": agreement}
-                self.versions.bump(kind)
+                self._bump(kind, record["agreement"], agreement)

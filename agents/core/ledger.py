@@ -10,11 +10,11 @@ holding the swap's date (ISO weeks start on Monday; a reduced date counts on its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.core.dates import (
-    WINDOW_SIZES,
     WindowSize,
     day_text,
     days,
@@ -42,26 +42,28 @@ def sides_of(value: Mapping[str, object] | None) -> dict[str, int]:
     return {s: int(value.get(s, 0)) for s in SIDES}  # type: ignore[call-overload]
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where a swap is counted: its date (reduced-precision text), agreement and figures."""
+class Placement(NamedTuple):
+    """Where a swap is counted: its date (reduced-precision text), agreement and figures.
+    (A named tuple: built twice per swap written, cheaper than a frozen dataclass.)"""
 
     date: str
     agreement: str | None
     amounts: Mapping[str, int]
 
 
-def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> None:
-    ua, ru, rest = delta.get("UA", 0), delta.get("RU", 0), delta.get("unattributed", 0)
+def _bump(store: Store, key: str, delta: list[int], keep_zero: bool) -> None:
+    """Add `delta` ([UA, RU, unattributed]) to the SIDES at `key`."""
+    ua, ru, rest = delta
     if not (ua or ru or rest):
         return
     old = store.get(key)
     if not old:
-        new: dict[str, object] = {"UA": int(ua), "RU": int(ru), "unattributed": int(rest)}
+        new: dict[str, object] = {"UA": ua, "RU": ru, "unattributed": rest}
     else:
         new = dict(old)
-        for s, n in (("UA", ua), ("RU", ru), ("unattributed", rest)):
-            new[s] = int(new.get(s, 0)) + int(n)  # type: ignore[call-overload]
+        new["UA"] = int(new.get("UA", 0)) + ua  # type: ignore[call-overload]
+        new["RU"] = int(new.get("RU", 0)) + ru  # type: ignore[call-overload]
+        new["unattributed"] = int(new.get("unattributed", 0)) + rest  # type: ignore[call-overload]
     zero_now = not (new["UA"] or new["RU"] or new["unattributed"])
     if not keep_zero and zero_now and set(new) <= set(SIDES):
         if old is not None:  # (values are never null: read means present)
@@ -70,10 +72,26 @@ def _bump(store: Store, key: str, delta: Mapping[str, int], keep_zero: bool) -> 
     store[key] = new
 
 
+def _date_keys(kind: str, start: dt.date) -> tuple[str, str, str]:
+    """The keys of the windows holding `start`, in the order they are written (sorted)."""
+    day, month, week = _windows_of(start)
+    return kind + day, kind + month, kind + week
+
+
+@functools.lru_cache(maxsize=1024)  # pure; small: the swaps of a day come close together
+def _windows_of(start: dt.date) -> tuple[str, str, str]:
+    return (
+        f"|day|{start.isoformat()}",
+        f"|month|{window_start('month', start).isoformat()}",
+        f"|week|{window_start('week', start).isoformat()}",
+    )
+
+
 class Ledger:
     def __init__(self, stores: Stores) -> None:
         self.s = stores
-        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos).
+        # (agreement, kind) -> changes whenever `move` changes its progress (rules' memos);
+        # kind -> whenever it changes the progress of any agreement for the kind.
         self.versions = Versions()
 
     def forget(self) -> None:
@@ -81,55 +99,67 @@ class Ledger:
 
     def move(self, kind: str, before: Placement | None, after: Placement | None) -> dict[str, int]:
         """Take `before` out and put `after` in; returns the change of the totals per side."""
-        totals_delta = zero()
-        windows: dict[str, dict[str, int]] = {}
-        progress: dict[str, dict[str, int]] = {}
-        progress_days: dict[tuple[str, str], dict[str, int]] = {}
+        totals = [0, 0, 0]  # SIDES
+        windows: dict[str, list[int]] = {}
+        progress: dict[str, list[int]] = {}
+        progress_days: dict[tuple[str, str], list[int]] = {}
         for place, sign in ((before, -1), (after, 1)):
             if place is None:
                 continue
-            start = period(place.date).start
             got = place.amounts
             ua = sign * int(got.get("UA", 0))
             ru = sign * int(got.get("RU", 0))
             rest = sign * int(got.get("unattributed", 0))
-            targets = [totals_delta]
-            for size in WINDOW_SIZES:
-                key = f"{kind}|{size}|{window_start(size, start)}"
-                targets.append(windows.setdefault(key, zero()))
+            start = period(place.date).start
+            targets = [totals]
+            for key in _date_keys(kind, start):
+                target = windows.get(key)
+                if target is None:
+                    target = windows[key] = [0, 0, 0]
+                targets.append(target)
             if place.agreement is not None:
                 self.versions.bump((place.agreement, kind))
+                self.versions.bump(kind)
                 key = f"{place.agreement}|{kind}"
-                targets.append(progress.setdefault(key, zero()))
+                target = progress.get(key)
+                if target is None:
+                    target = progress[key] = [0, 0, 0]
+                targets.append(target)
                 day_key = (f"{key}|{month_text(start)}", day_text(start))
-                targets.append(progress_days.setdefault(day_key, zero()))
-            for target in targets:  # SIDES
-                target["UA"] += ua
-                target["RU"] += ru
-                target["unattributed"] += rest
-        _bump(self.s.totals, kind, totals_delta, keep_zero=True)
-        for key, delta in sorted(windows.items()):
+                target = progress_days.get(day_key)
+                if target is None:
+                    target = progress_days[day_key] = [0, 0, 0]
+                targets.append(target)
+            for target in targets:
+                target[0] += ua
+                target[1] += ru
+                target[2] += rest
+        _bump(self.s.totals, kind, totals, keep_zero=True)
+        for key, delta in sorted(windows.items()) if before is not None else windows.items():
             _bump(self.s.windows, key, delta, keep_zero=False)
         for key, delta in sorted(progress.items()):
             _bump(self.s.progress, key, delta, keep_zero=True)
-        for (key, day), delta in sorted(progress_days.items()):
-            if not any(delta.values()):
+        for (key, day), (ua, ru, rest) in sorted(progress_days.items()):
+            if not (ua or ru or rest):
                 continue
             stored = self.s.progress_days.get(key)
-            month = dict(stored or {})
-            cur = sides_of(month.get(day))
-            new = {s: cur[s] + delta[s] for s in SIDES}
-            if any(new.values()):
-                month[day] = new
+            month_days = dict(stored or {})
+            cur = month_days.get(day)
+            if cur:
+                ua += int(cur.get("UA", 0))
+                ru += int(cur.get("RU", 0))
+                rest += int(cur.get("unattributed", 0))
+            if ua or ru or rest:
+                month_days[day] = {"UA": ua, "RU": ru, "unattributed": rest}
             else:
-                month.pop(day, None)
-            if month:
-                self.s.progress_days[key] = month
+                month_days.pop(day, None)
+            if month_days:
+                self.s.progress_days[key] = month_days
             elif stored is not None:  # (values are never null: held means present)
                 del self.s.progress_days[key]
         if after is not None:
             self._extend_bounds(kind, period(after.date).start)
-        return {s: n for s, n in totals_delta.items() if n}
+        return {s: n for s, n in zip(SIDES, totals, strict=True) if n}
 
     def _extend_bounds(self, kind: str, day: dt.date) -> None:
         key = f"bounds|{kind}"

@@ -57,12 +57,15 @@ class Series:
 
     def __post_init__(self) -> None:
         self._days = sorted(self.daily)
-        self._prefix = {}
-        for side in (*SIDES, "all"):
-            acc = [0]
-            for day in self._days:
-                acc.append(acc[-1] + side_amount(self.daily[day], side))
-            self._prefix[side] = acc
+        # One pass for every side (SIDES, then "all": their sum, as `side_amount`).
+        sums = [[0] for _ in range(len(SIDES) + 1)]
+        for day in self._days:
+            amounts = self.daily[day]
+            got = [int(amounts.get(s, 0)) for s in SIDES]
+            got.append(sum(got))
+            for acc, n in zip(sums, got, strict=True):
+                acc.append(acc[-1] + n)
+        self._prefix = dict(zip((*SIDES, "all"), sums, strict=True))
 
     def upto(self, side: str, day: dt.date) -> int:
         """Delivered on or before `day` (deliveries outside the loaded days count as before)."""

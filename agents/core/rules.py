@@ -47,6 +47,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from operator import is_
 
 from agents.core.agreements import AgreementBook, signed_day
 from agents.core.config import Config
@@ -154,6 +155,19 @@ class Wanted:
         )
 
 
+@dataclass(frozen=True)
+class KindPart:
+    """What the rules of one kind wanted when run at `at`, valid while what they read is
+    unchanged (`token`) and until the clock reaches `until`."""
+
+    token: tuple[object, ...]
+    reads: tuple[bool, bool]  # whether they read the kind's swaps, its progress
+    at: dt.datetime
+    until: dt.datetime
+    wanted: dict[str, Wanted]
+    endings: dict[str, Ending]
+
+
 def alert_order(alert: Alert) -> tuple[int, str, str, int]:
     labels = alert.labels
     return (
@@ -253,11 +267,21 @@ class Rules:
         # Memos (see `forget`): the commitments of the agreements' generation; series by
         # (agreement, kind, first month, last month) with the progress version they were read
         # at; BehindCommitment alerts by everything their text is made of; built alerts.
-        self._units: tuple[int, list[tuple[JSON, str, Commitment]]] | None = None
+        self._units: tuple[int, dict[str, list[tuple[JSON, Commitment]]]] | None = None
         self._series: dict[tuple[str, str, str, str], tuple[int, Series]] = {}
         self._behind: dict[tuple[object, ...], Wanted] = {}
         self._built: dict[tuple[object, ...], tuple[Alert, JSON]] = {}
         self._last_records: dict[str, tuple[int, str, JSON, Ending | None]] = {}
+        # What each kind's rules wanted at their latest run, and how long it holds.
+        self._parts: dict[str, KindPart] = {}
+        self._alert_writes = 0  # alerts written so far (the rules read the stored ones)
+        # The counters of every write when the kept parts were last checked.
+        self._checked: tuple[object, ...] | None = None
+        # What the kind's rules running read (see `_kind_token`).
+        self._reads_swaps = self._reads_progress = False
+        # The alerts (active, writes) and the kinds' parts of the latest state machine run
+        # that wrote nothing.
+        self._settled: tuple[tuple[object, ...], list[KindPart]] | None = None
         # The latest evaluation that changed nothing: (what it read, at, its first deadline).
         self._quiet: tuple[tuple[object, ...], dt.datetime, dt.datetime] | None = None
         self._until = FAR  # the first deadline seen by the evaluation running
@@ -271,6 +295,9 @@ class Rules:
         self._behind.clear()
         self._built.clear()
         self._last_records.clear()
+        self._parts.clear()
+        self._checked = None
+        self._settled = None
         self._quiet = None
 
     def active(self) -> list[str]:
@@ -279,32 +306,93 @@ class Rules:
     def evaluate(self, at: dt.datetime) -> list[Alert]:
         """Run every rule at `at` and apply the state changes; returns the messages.
 
-        An evaluation that changed nothing stays valid, with nothing to do, until what the
-        rules read is written (the token) or the clock reaches the first deadline of a
-        time-based condition (a threshold passed, a day turned while a commitment is judged,
-        an agreement signed): until then the rules are not run again.
+        The rules of one kind read only that kind's swaps, progress and suspensions (besides
+        the agreements and the active alerts): what they want is kept per kind, with what it
+        was read from (the token) and the first deadline of its time-based conditions (a
+        threshold passed, a day turned while a commitment is judged, an agreement signed),
+        and they run again only when their token changed or the clock reached that deadline.
+        An evaluation where that changed nothing, and whose state machine then wrote nothing,
+        has nothing to do again until one kind must run again.
         """
         sorted_active = self.active()
-        token = (
-            tuple(sorted_active),
+        active_key = tuple(sorted_active)
+        # Any write bumps one of these: while they are the same, so is every kind's token.
+        written = (
+            active_key,
+            self._alert_writes,
             self.agreements.generation,
             self.exchanges.versions.writes,
             self.ledger.versions.writes,
-            self.suspensions.writes,
+            self.suspensions.versions.writes,
         )
         quiet = self._quiet
-        if quiet is not None and quiet[0] == token and quiet[1] <= at < quiet[2]:
+        if quiet is not None and quiet[0] == written and quiet[1] <= at < quiet[2]:
+            return []
+        # The kept parts were all checked at the latest evaluation: again only after a write.
+        check = written != self._checked
+        active = set(sorted_active)
+        until = FAR
+        parts = []
+        for kind in KINDS:
+            part = self._parts.get(kind)
+            if (
+                part is None
+                or not part.at <= at < part.until
+                or (check and part.token != self._kind_token(kind, active_key, part.reads))
+            ):
+                part = self._parts[kind] = self._run_kind(kind, at, active, active_key)
+            parts.append(part)
+            if part.until < until:
+                until = part.until
+        self._checked = written
+        settled = self._settled
+        if settled is not None and settled[0] == written[:2] and all(map(is_, settled[1], parts)):
+            # The same wants against the same alerts, which then changed nothing: nor now.
+            self._quiet = (written, at, until)
             return []
         wanted: dict[str, Wanted] = {}
         endings: dict[str, Ending] = {}
-        active = set(sorted_active)
-        self._until = self._next_signing(at)
-        self._gaps(at, wanted, endings, active)
-        self._suspensions(at, wanted, endings)
-        self._commitments(at, wanted, endings, active)
+        for part in parts:
+            wanted.update(part.wanted)
+            endings.update(part.endings)
         changes = self._transition(at, wanted, endings, sorted_active)
-        self._quiet = None if self._wrote else (token, at, self._until)
+        if self._wrote:
+            self._quiet = self._settled = None
+        else:
+            self._quiet = (written, at, until)
+            self._settled = ((active_key, self._alert_writes), parts)
         return changes
+
+    def _kind_token(
+        self, kind: str, active_key: tuple[str, ...], reads: tuple[bool, bool]
+    ) -> tuple[object, ...]:
+        """The versions of what the rules of `kind` read: equal tokens, equal inputs. They
+        read the kind's swaps and progress only while an agreement is in force for it or a
+        commitment on it is judged (`reads`, as the run found)."""
+        swaps, progress = reads
+        return (
+            active_key,
+            self._alert_writes,
+            self.agreements.generation,
+            self.suspensions.versions.of(kind),
+            self.exchanges.versions.of(kind) if swaps else None,
+            self.ledger.versions.of(kind) if progress else None,
+        )
+
+    def _run_kind(
+        self, kind: str, at: dt.datetime, active: set[str], active_key: tuple[str, ...]
+    ) -> KindPart:
+        """Run the rules of one kind at `at`."""
+        wanted: dict[str, Wanted] = {}
+        endings: dict[str, Ending] = {}
+        self._until = self._next_signing(at)
+        self._reads_swaps = self._reads_progress = False
+        self._gaps(kind, at, wanted, endings, active)
+        self._suspensions(kind, at, wanted, endings)
+        self._commitments(kind, at, wanted, endings, active)
+        reads = (self._reads_swaps, self._reads_progress)
+        token = self._kind_token(kind, active_key, reads)
+        return KindPart(token, reads, at, self._until, wanted, endings)
 
     def _next_signing(self, at: dt.datetime) -> dt.datetime:
         """Midnight of the first signing day after `at`'s day (the agreements in force and
@@ -324,17 +412,15 @@ class Rules:
 
     def _gaps(
         self,
+        kind: str,
         at: dt.datetime,
         wanted: dict[str, Wanted],
         endings: dict[str, Ending],
         active: set[str],
     ) -> None:
-        in_force: dict[str, JSON] = {}
-        for kind in KINDS:
-            record = self.agreements.in_force(kind, at.date())
-            if record is None:
-                continue
-            in_force[kind] = record
+        record = self.agreements.in_force(kind, at.date())
+        if record is not None:
+            self._reads_swaps = True
             agreement = str(record["id"])
             gap = self.agreements.gap_days(record, kind)
             signed = signed_day(record)
@@ -370,11 +456,12 @@ class Rules:
         # of the one that replaced it.
         for fp in active:
             alert = self.s.alerts.get(fp)
-            if alert is None or alert["labels"]["alertname"] != "ExchangeGap":
+            if alert is None:
                 continue
-            kind = alert["labels"]["kind"]
-            record = in_force.get(kind)
-            if record is not None and record["id"] != alert["labels"]["agreement"]:
+            labels = alert["labels"]
+            if labels["alertname"] != "ExchangeGap" or labels["kind"] != kind:
+                continue
+            if record is not None and record["id"] != labels["agreement"]:
                 endings[fp] = Ending(
                     midnight(signed_day(record)),
                     f"Resolved: {record['id']}, signed {record['signed']}, is now the "
@@ -455,80 +542,79 @@ class Rules:
         return NO_AGREEMENT if found is None else str(found["id"])
 
     def _suspensions(
-        self, at: dt.datetime, wanted: dict[str, Wanted], endings: dict[str, Ending]
+        self, kind: str, at: dt.datetime, wanted: dict[str, Wanted], endings: dict[str, Ending]
     ) -> None:
         limit = self.t.suspension_limit_days
-        for kind in KINDS:
-            ended = self.suspensions.latest_ended(kind)
-            if ended is not None:
-                agreement = self._suspension_agreement(ended)
-                by = ended.get("ended_by") or {}
-                note = (
-                    f"Resolved: {'resumption' if by.get('type') == 'resumption' else 'exchange'}"
-                    f" dated {ended['ended']} recorded."
-                )
-                ids = [by["event_id"]] if by.get("event_id") else []
-                for name, severity in (
-                    ("SuspensionReported", "warning"),
-                    ("SuspensionProlonged", "critical"),
-                ):
-                    endings[fingerprint(name, agreement, kind, severity)] = Ending(
-                        midnight(period(ended["ended"]).start), note, ids
-                    )
-            record = self.suspensions.active(kind)
-            if record is not None and at < midnight(since_day(record)):
-                self._until = min(self._until, midnight(since_day(record)))
-            if record is None or at < midnight(since_day(record)):
-                continue  # none, or announced ahead of its start
-            agreement = self._suspension_agreement(record)
-            since = record["since"]
-            start = since_day(record)
-            ids = list(record["event_ids"])[-MAX_EVIDENCE:]
-            urls = list(record["urls"])[-MAX_EVIDENCE:]
-            reports = len(record["event_ids"])
-            text = (
-                f"{reports} {'reports state' if reports != 1 else 'report states'} that "
-                f"{KIND_EXCHANGES[kind]} have been suspended since {since}"
+        ended = self.suspensions.latest_ended(kind)
+        if ended is not None:
+            agreement = self._suspension_agreement(ended)
+            by = ended.get("ended_by") or {}
+            note = (
+                f"Resolved: {'resumption' if by.get('type') == 'resumption' else 'exchange'}"
+                f" dated {ended['ended']} recorded."
             )
-            if record.get("by"):
-                text += f"; statement attributed to {record['by']}"
-            text += "."
-            if record.get("reason"):
-                text += f" Reason given in the reports: {record['reason']}"
-                text += "" if str(record["reason"]).endswith(".") else "."
-            text += f" Agreement in force for {KIND_NOUN[kind]} at that date: {agreement}."
-            reported = Wanted(
-                "SuspensionReported",
+            ids = [by["event_id"]] if by.get("event_id") else []
+            for name, severity in (
+                ("SuspensionReported", "warning"),
+                ("SuspensionProlonged", "critical"),
+            ):
+                endings[fingerprint(name, agreement, kind, severity)] = Ending(
+                    midnight(period(ended["ended"]).start), note, ids
+                )
+        record = self.suspensions.active(kind)
+        if record is not None and at < midnight(since_day(record)):
+            self._until = min(self._until, midnight(since_day(record)))
+        if record is None or at < midnight(since_day(record)):
+            return  # none, or announced ahead of its start
+        agreement = self._suspension_agreement(record)
+        since = record["since"]
+        start = since_day(record)
+        ids = list(record["event_ids"])[-MAX_EVIDENCE:]
+        urls = list(record["urls"])[-MAX_EVIDENCE:]
+        reports = len(record["event_ids"])
+        text = (
+            f"{reports} {'reports state' if reports != 1 else 'report states'} that "
+            f"{KIND_EXCHANGES[kind]} have been suspended since {since}"
+        )
+        if record.get("by"):
+            text += f"; statement attributed to {record['by']}"
+        text += "."
+        if record.get("reason"):
+            text += f" Reason given in the reports: {record['reason']}"
+            text += "" if str(record["reason"]).endswith(".") else "."
+        text += f" Agreement in force for {KIND_NOUN[kind]} at that date: {agreement}."
+        reported = Wanted(
+            "SuspensionReported",
+            agreement,
+            kind,
+            "warning",
+            midnight(start),
+            f"Suspension of {KIND_EXCHANGES[kind]} reported since {since}",
+            text,
+            ids,
+            urls,
+        )
+        wanted[reported.fingerprint] = reported
+        prolonged = midnight(start + dt.timedelta(days=limit))
+        if not at > prolonged:
+            self._until = min(self._until, prolonged + TICK)
+        if at > prolonged:
+            long = Wanted(
+                "SuspensionProlonged",
                 agreement,
                 kind,
-                "warning",
-                midnight(start),
-                f"Suspension of {KIND_EXCHANGES[kind]} reported since {since}",
-                text,
+                "critical",
+                prolonged,
+                f"Suspension of {KIND_EXCHANGES[kind]} reported since {since} has lasted "
+                f"more than {limit} days",
+                f"{KIND_EXCHANGES[kind].capitalize()} reported as suspended since {since};"
+                f" no resumption and no later {KIND_EXCHANGE[kind]} recorded. The "
+                f"{limit}-day limit was exceeded on {_day(prolonged.date())}. Agreement in "
+                f"force for {KIND_NOUN[kind]} at that date: {agreement}.",
                 ids,
                 urls,
             )
-            wanted[reported.fingerprint] = reported
-            prolonged = midnight(start + dt.timedelta(days=limit))
-            if not at > prolonged:
-                self._until = min(self._until, prolonged + TICK)
-            if at > prolonged:
-                long = Wanted(
-                    "SuspensionProlonged",
-                    agreement,
-                    kind,
-                    "critical",
-                    prolonged,
-                    f"Suspension of {KIND_EXCHANGES[kind]} reported since {since} has lasted "
-                    f"more than {limit} days",
-                    f"{KIND_EXCHANGES[kind].capitalize()} reported as suspended since {since};"
-                    f" no resumption and no later {KIND_EXCHANGE[kind]} recorded. The "
-                    f"{limit}-day limit was exceeded on {_day(prolonged.date())}. Agreement in "
-                    f"force for {KIND_NOUN[kind]} at that date: {agreement}.",
-                    ids,
-                    urls,
-                )
-                wanted[long.fingerprint] = long
+            wanted[long.fingerprint] = long
 
     # BehindCommitment.
 
@@ -566,16 +652,16 @@ class Rules:
         self._series[key] = (version, made)
         return made
 
-    def _commitment_units(self) -> list[tuple[JSON, str, Commitment]]:
-        """Every commitment with a count, by agreement (signing order) then kind."""
+    def _commitment_units(self) -> dict[str, list[tuple[JSON, Commitment]]]:
+        """Every commitment with a count, by kind, then agreement (signing order)."""
         generation = self.agreements.generation
         if self._units is None or self._units[0] != generation:
-            units = []
+            units: dict[str, list[tuple[JSON, Commitment]]] = {}
             for record in self.agreements.all():
                 for kind in sorted(record["commitments"]):
                     c = self.commitment(record, kind)
                     if c is not None:
-                        units.append((record, kind, c))
+                        units.setdefault(kind, []).append((record, c))
             self._units = (generation, units)
         return self._units[1]
 
@@ -588,15 +674,17 @@ class Rules:
 
     def _commitments(
         self,
+        kind: str,
         at: dt.datetime,
         wanted: dict[str, Wanted],
         endings: dict[str, Ending],
         active: set[str],
     ) -> None:
         day = at.date()
-        for record, kind, c in self._commitment_units():
+        for record, c in self._commitment_units().get(kind, ()):
             if day < c.signed:
                 continue  # (its signing day is among the deadlines already)
+            self._reads_swaps = self._reads_progress = True
             self._until = min(self._until, midnight(day + dt.timedelta(days=1)))
             fp = fingerprint("BehindCommitment", c.agreement, kind, "warning")
             recent = self.series(c, day - dt.timedelta(days=c.window_days), day)
@@ -616,7 +704,7 @@ class Rules:
                     starts,
                     self.agreements.generation,
                     self.ledger.versions.of((c.agreement, kind)),
-                    self.exchanges.versions.of(kind),
+                    self.exchanges.versions.of((c.agreement, kind)),
                 )
                 found = self._behind.get(key)
                 if found is None:
@@ -718,6 +806,7 @@ class Rules:
                     )
                     changes.append(resolve(Alert.model_validate(current), ending, at))
                     del self.s.alerts[fp]
+                    self._alert_writes += 1
                 continue
             alert, shape = self._build(want)
             if current is None:
@@ -730,6 +819,7 @@ class Rules:
                 still.append(fp)
                 continue
             self.s.alerts[fp] = alert.model_dump(mode="json")
+            self._alert_writes += 1
             still.append(fp)
             changes.append(alert)
         if still != active:

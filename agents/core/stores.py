@@ -171,7 +171,8 @@ class Journaled(MutableMapping[str, JSON]):
         return default if value is _ABSENT else value
 
     def __setitem__(self, key: str, value: JSON) -> None:
-        self._remember(key)
+        if key not in self.before:  # (`_remember`, inline: several writes per event)
+            self._remember(key)
         self.base[key] = value
 
     def __delitem__(self, key: str) -> None:
@@ -199,6 +200,13 @@ class Journaled(MutableMapping[str, JSON]):
     def keep(self) -> None:
         self.before.clear()
         self.read.clear()
+
+
+class JournaledDict(Journaled):
+    """A `Journaled` plain dict (replay): its reads are not kept (reading it costs nothing)."""
+
+    def __getitem__(self, key: str) -> JSON:
+        return self.base[key]
 
 
 @dataclass
@@ -232,7 +240,12 @@ class Stores:
     def journaled(self) -> Stores:
         """The same mappings, each wrapped in a `Journaled` store."""
         touched: list[Journaled] = []
-        return Stores(**{name: Journaled(store, touched) for name, store in self.named().items()})
+        return Stores(
+            **{
+                name: (JournaledDict if type(store) is dict else Journaled)(store, touched)
+                for name, store in self.named().items()
+            }
+        )
 
     @functools.cached_property
     def _touched(self) -> list[list[Journaled]]:
@@ -251,17 +264,25 @@ class Stores:
                     journal.keep()
             touched.clear()
 
+    def keep(self) -> None:
+        """End a unit of work: the writes made since the last `keep` or `undo` stay."""
+        self._settle(undo=False)
+
+    def undo(self) -> None:
+        """Put back what every `Journaled` store held at the last `keep` or `undo`."""
+        self._settle(undo=True)
+
     @contextlib.contextmanager
     def all_or_nothing(self) -> Iterator[None]:
         """Keep the writes made inside if it ends normally; if it raises, put back what every
         `Journaled` store held before, then let the exception go on."""
-        self._settle(undo=False)  # what was read before (a view) may have changed since
+        self.keep()  # what was read before (a view) may have changed since
         try:
             yield
         except BaseException:
-            self._settle(undo=True)
+            self.undo()
             raise
-        self._settle(undo=False)
+        self.keep()
 
 
 _NAMES = tuple(f.name for f in dataclasses.fields(Stores))

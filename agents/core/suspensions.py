@@ -26,6 +26,7 @@ from collections.abc import Callable
 from agents.core.agreements import add_capped
 from agents.core.dates import Period, period
 from agents.core.exchanges import ExchangeBook
+from agents.core.memo import Versions
 from agents.core.stores import JSON, Stores, fresh
 from schemas.events import ResumptionEvent, SourceRef, SuspensionEvent
 
@@ -54,11 +55,13 @@ class SuspensionBook:
         # written through, until the engine forgets them.
         self._indexes: dict[str, JSON] = {}
         self._records: dict[str, JSON] = {}
-        self.writes = 0  # records saved so far (the rules' token of what they read)
+        # kind -> changes whenever a suspension of the kind is saved (the rules' token).
+        self.versions = Versions()
 
     def forget(self) -> None:
         self._indexes.clear()
         self._records.clear()
+        self.versions.forget()
 
     def _index(self, kind: str) -> JSON:
         found = self._indexes.get(kind)
@@ -93,7 +96,7 @@ class SuspensionBook:
         kind, key = record["kind"], record["key"]
         self.s.suspensions[key] = record
         self._records[key] = record
-        self.writes += 1
+        self.versions.bump(kind)
         old = self._index(kind)
         keys = list(old["keys"]) if key in old["keys"] else [*old["keys"], key]
         active, last_ended = old["active"], old["last_ended"]

@@ -200,6 +200,6 @@ def test_the_engine_behind_write_back_stores_leaves_the_tables_as_without() -> N
 
     (writes_direct, reads_direct), (writes_behind, reads_behind) = count(plain), count(tables)
     assert writes_behind <= writes_direct
-    # 17.0 and 3.1 per event on the bench's events (10,000 swaps), 53.5 before the engine kept
+    # 15.7 and 3.1 per event on the bench's events (10,000 swaps), 53.5 before the engine kept
     # its own memory; on these 600 events 25.1 and 12.5
     assert reads_behind * 1.5 < reads_direct

@@ -1,0 +1,50 @@
+"""CPU time of `replay` and of `Engine.apply` in it, for one source tree and one events file.
+
+    python bench/engine_cpu.py TREE EVENTS.jsonl
+
+Imports the engine from TREE (a checkout or `git archive` of any commit, older ones
+included), so that `bench_engine.py --against` can time two trees with the same
+interpreter, one process each. Prints two numbers: seconds of this thread's CPU for the
+whole replay and for the time inside `Engine.apply`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def main() -> int:
+    tree, events = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
+    sys.path.insert(0, str(tree))
+    from agents.core.config import Config
+    from agents.core.engine import Engine
+    from agents.core.replay import run
+
+    # Older trees read their settings with Config.from_env; newer ones with Config.load.
+    load = getattr(Config, "load", None)
+    config = load() if load is not None else Config.from_env({})  # type: ignore[attr-defined]
+    inside = [0.0]
+    apply = Engine.apply
+
+    def timed(engine: Any, event: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return apply(engine, event)
+        finally:
+            inside[0] += time.thread_time() - started
+
+    Engine.apply = timed  # type: ignore[method-assign]
+    started = time.thread_time()
+    result = run([events], config)
+    took = time.thread_time() - started
+    if result.rejected:
+        raise SystemExit(f"{events}: {len(result.rejected)} lines rejected")
+    print(f"{took:.4f} {inside[0]:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
