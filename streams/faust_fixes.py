@@ -1,4 +1,4 @@
-"""Eight corrections to faust-streaming that the service's guarantees depend on.
+"""Nine corrections to faust-streaming that the service's guarantees depend on.
 
 They replace Faust internals by name, so they hold for the one version they were tested on,
 `TESTED_WITH`, which pyproject.toml pins exactly; `apply()` refuses any other version, and
@@ -53,12 +53,20 @@ three are faults in how Faust cuts that queue at a commit:
    restart waited 10 s with its tables already whole. The idle round is now
    `RECOVERY_IDLE_SECONDS` (Faust's two rounds still guard against records fetched but not
    yet queued), found by `bench/bench_restart.py`.
+9. Faust subscribes as soon as the broker has answered its requests to create the topics, but
+   a broker busy after a restart (thousands of partitions to load) can leave new topics out of
+   its metadata for seconds. aiokafka assigns partitions from the metadata it read at the
+   subscription and never asks again for topics it did not find, until its metadata max age
+   (5 min): the worker was assigned no partition at all and stayed idle (3 of 10 runs of
+   `bench/bench_restart.py`). The consumer now subscribes once every topic is in the
+   broker's metadata (or after `TOPIC_WAIT_SECONDS`, with a warning naming those missing).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable
@@ -66,6 +74,8 @@ from contextvars import ContextVar
 from importlib.metadata import version
 from typing import Any
 
+from aiokafka import AIOKafkaClient
+from aiokafka.errors import KafkaError
 from faust.tables import recovery
 from faust.transport.consumer import Consumer, TransactionManager
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
@@ -78,8 +88,15 @@ TESTED_WITH = "0.15.3"
 # How long the table recovery waits for a changelog record before it looks at the positions.
 RECOVERY_IDLE_SECONDS = 1.0
 
+# How long a subscription waits for its topics to be in the broker's metadata, and how often
+# it asks.
+TOPIC_WAIT_SECONDS = 60.0
+TOPIC_POLL_SECONDS = 0.25
+
 # How long a revocation waits for the events in hand before committing what is acknowledged.
 REVOKE_WAIT_SECONDS = 10.0
+
+log = logging.getLogger("exchange_watch")
 
 _gate: asyncio.Lock | None = None
 # The partition (topic, number) of the event being handled, in the agent's task only.
@@ -275,6 +292,41 @@ class _RecoveryAsyncio:
 _RECOVERY_ASYNCIO = _RecoveryAsyncio()
 
 
+# 9. Subscribe once the topics are in the broker's metadata.
+
+
+async def topics_missing(client: AIOKafkaClient, topics: set[str], timeout: float) -> set[str]:
+    """Ask the broker for its metadata until each of `topics` has partitions there; the
+    topics still missing after `timeout` seconds (none, normally)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            # All topics: a request naming them would have the broker create missing ones.
+            cluster = await client.fetch_all_metadata()
+            missing = {t for t in topics if not cluster.partitions_for_topic(t)}
+        except KafkaError:
+            missing = set(topics)
+        if not missing or time.monotonic() >= deadline:
+            return missing
+        await asyncio.sleep(TOPIC_POLL_SECONDS)
+
+
+_original_subscribe = AIOKafkaConsumerThread.subscribe
+
+
+async def _subscribe_known_topics(self: AIOKafkaConsumerThread, topics: Any) -> None:
+    wanted = set(topics)
+    client = self._ensure_consumer()._client
+    missing = await self.call_thread(topics_missing, client, wanted, TOPIC_WAIT_SECONDS)
+    if missing:
+        log.warning(
+            "topics not in the broker's metadata after %.0f s, subscribing without them: %s",
+            TOPIC_WAIT_SECONDS,
+            ", ".join(sorted(missing)),
+        )
+    await _original_subscribe(self, wanted)
+
+
 _PATCHES: tuple[tuple[type, str, Any], ...] = (
     (ProducerBuffer, "_send_pending", _send_pending_counted),
     (ProducerBuffer, "flush", _drain),
@@ -283,6 +335,7 @@ _PATCHES: tuple[tuple[type, str, Any], ...] = (
     (Consumer, "on_partitions_revoked", _commit_then_revoke),
     (AIOKafkaConsumerThread, "_highwaters", _highwaters_from_broker),
     (Consumer, "__init__", _consumer_init),
+    (AIOKafkaConsumerThread, "subscribe", _subscribe_known_topics),
 )
 _MODULE_PATCHES: tuple[tuple[Any, str, Any], ...] = ((recovery, "asyncio", _RECOVERY_ASYNCIO),)
 

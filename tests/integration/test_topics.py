@@ -1,19 +1,25 @@
 """Every topic the service uses exists without the broker's help: a second real broker with
-`auto.create.topics.enable=false`, as most production clusters run, and a worker on it."""
+`auto.create.topics.enable=false`, as most production clusters run, and a worker on it; and a
+consumer that subscribes before its topic is in the broker's metadata."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import faust
 import orjson
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from faust.types import TP
 
 from agents.core.config import Config
 from agents.core.replay import run as replay
+from streams import faust_fixes
 from streams.settings import Settings
 from streams.topic_admin import wanted
 from tests.support import (
@@ -118,3 +124,61 @@ def test_a_worker_creates_every_topic_it_uses_when_the_broker_creates_none(
     finally:
         worker.stop()
     assert "not found in cluster metadata" not in worker.log_path.read_text(errors="replace")
+
+
+async def late_topic_assignment(bootstrap: str, topic: str, delay: float) -> set[Any]:
+    """What a worker's consumer (Faust's, corrected) is assigned when it subscribes to `topic`
+    `delay` seconds before the topic is in the broker's metadata (as a broker busy after a
+    restart shows new topics): the partitions of the first assignment that has any, within
+    30 s."""
+    faust_fixes.apply()
+    app = faust.App(unique("exwatch-late"), broker=f"kafka://{bootstrap}")
+    assignments: asyncio.Queue[set[Any]] = asyncio.Queue()
+
+    async def on_message(message: Any) -> None:
+        pass
+
+    async def on_revoked(revoked: set[Any]) -> None:
+        pass
+
+    async def on_assigned(assigned: set[Any], generation_id: int = 0) -> None:
+        assignments.put_nowait(set(assigned))
+
+    consumer = app.transport.create_consumer(
+        callback=on_message,
+        on_partitions_revoked=on_revoked,
+        on_partitions_assigned=on_assigned,
+    )
+    await consumer.start()
+    try:
+        subscribing = asyncio.ensure_future(consumer.subscribe([topic]))
+        await asyncio.sleep(delay)
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            await admin.create_topics([NewTopic(topic, 2, 1)])
+        finally:
+            await admin.close()
+        await asyncio.wait_for(subscribing, 30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                assigned = await asyncio.wait_for(assignments.get(), 1)
+            except TimeoutError:
+                continue
+            if assigned:
+                return assigned
+        return set()
+    finally:
+        await consumer.stop()
+
+
+def test_a_consumer_subscribing_before_its_topic_is_in_the_metadata_gets_its_partitions(
+    strict_broker: str,
+) -> None:
+    # Uncorrected, the group was assigned nothing and nothing asked again for 5 minutes.
+    topic = unique("late")
+    assert run(late_topic_assignment(strict_broker, topic, 2.0)) == {
+        TP(topic, 0),
+        TP(topic, 1),
+    }
