@@ -56,6 +56,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/bench_reader_slavic.py
+	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_worker_cpu.py
 	$(BIN)/python bench/bench_restart.py
