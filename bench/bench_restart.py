@@ -27,14 +27,17 @@ from bench.common import bench_worker, local_broker
 from tests.support import produce, swap_stream, totals_of, wait_until
 
 
-def restart(bootstrap: str, session: str, work: Path) -> tuple[float, float]:
+def restart(bootstrap: str, session: str, work: Path, static: bool) -> tuple[float, float]:
     lines, _, _ = swap_stream(300, 0, seed=3, source="bench-restart")
+    # EXWATCH_GROUP_INSTANCE_ID: static membership, the same id before and after the kill
+    extra = {"EXWATCH_GROUP_INSTANCE_ID": "bench-worker-1"} if static else {}
     worker = bench_worker(
         bootstrap,
-        work / f"session-{session}",
+        work / f"session-{session}-{'static' if static else 'dynamic'}",
         "bench-restart",
         "exactly_once",
         EXWATCH_SESSION_TIMEOUT_SECONDS=session,
+        **extra,
     )
 
     def applied() -> int:
@@ -67,16 +70,21 @@ def restart(bootstrap: str, session: str, work: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", default="60,10", help="session timeouts to compare, s")
+    parser.add_argument(
+        "--static", action="store_true", help="also each with EXWATCH_GROUP_INSTANCE_ID set"
+    )
     args = parser.parse_args()
     sessions = [s.strip() for s in args.sessions.split(",") if s.strip()]
+    runs = [(s, False) for s in sessions] + ([(s, True) for s in sessions] if args.static else [])
     with local_broker() as bootstrap, tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
         first: tuple[float, float] | None = None
-        for session in sessions:
-            serving, applying = restart(bootstrap, session, Path(tmp))
+        for session, static in runs:
+            serving, applying = restart(bootstrap, session, Path(tmp), static)
             first = first or (serving, applying)
+            member = "static membership" if static else "dynamic membership"
             print(
-                f"restart after kill -9, session timeout {session} s: /healthz 200 after "
-                f"{serving:.1f} s ({serving / first[0]:.2f}x), applying again after "
+                f"restart after kill -9, session timeout {session} s, {member}: /healthz 200 "
+                f"after {serving:.1f} s ({serving / first[0]:.2f}x), applying again after "
                 f"{applying:.1f} s ({applying / first[1]:.2f}x)"
             )
     return 0

@@ -115,6 +115,7 @@ def make_app(settings: Settings) -> faust.App:
         # from the consumer's own thread, so a busy event loop does not miss them.
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
+        consumer_group_instance_id=settings.group_instance_id,
     )
     setup_prometheus_sensors(app, pattern="/metrics", name_prefix="exchange_watch")
     return app

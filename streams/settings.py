@@ -81,6 +81,11 @@ class Settings(BaseModel):
     # accepts 6-300 s by default). Lower: faster takeover; a worker stalled longer than this
     # (a paused process) is dropped from the group and rejoins.
     session_timeout_seconds: float = Field(default=10.0, ge=6, le=300)
+    # Static group membership (Kafka's group.instance.id; one per worker, stable across its
+    # restarts): a worker restarted within the session timeout takes its partitions back at
+    # once instead of waiting for its old session to expire. Its cost: a worker that stops
+    # for good keeps its partitions until that session expires.
+    group_instance_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,100}$")
     # How long the tables' changelogs write to one segment before the broker may compact it
     # (streams/topics.py changelog_configs); applied when Faust creates the changelogs.
     changelog_segment_seconds: float = Field(default=600.0, ge=10, le=7 * 86_400)
