@@ -673,6 +673,17 @@ VARIED = cases(
              never=(("x", "civilians", "UA", 26),)),
     ),
     (
+        "a-mediators-running-total",
+        Case("en", "Russia and Ukraine swapped 95 prisoners each on Monday. The UAE said it had "
+             "mediated the swap, bringing the total number of captives exchanged between the "
+             "two countries with its help to 3,180.", want=(("h", "pows", None, 3180),),
+             never=(("h", "pows", "UA", 3180), ("x", "pows", None, 3180))),
+        Case("en", "Russia and Ukraine swapped 95 prisoners each on Monday. The UAE said it had "
+             "mediated the swap, bringing the total number of Ukrainians freed with its help "
+             "to 3,180.", want=(("h", "pows", "UA", 3180),),
+             never=(("h", "pows", None, 3180),)),
+    ),
+    (
         "abbreviated-month",
         Case("en", "The last swap of prisoners, on Oct. 12, returned 84 captives to each side.",
              published="2025-12-01", want=(("h", "pows", "UA", 84),),

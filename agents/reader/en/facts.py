@@ -17,9 +17,12 @@ from itertools import pairwise
 from agents.reader.en.dates import DateCue, duration_start, find_dates
 from agents.reader.en.figures import (
     DocContext,
+    NounPhrase,
+    Pred,
     Reading,
     noun_phrase,
     pred_before,
+    pred_class,
     read_figure,
 )
 from agents.reader.en.lexicon import (
@@ -360,6 +363,23 @@ def _total_to(t: Tokens, i0: int) -> bool:
     )
 
 
+def _swapped_total(t: Tokens, i0: int) -> tuple[NounPhrase, int] | None:
+    """The people of "the total number of <people> swapped/exchanged ... to <figure>", and
+    the position of that verb, when the figure at i0 is such a total."""
+    if i0 < 2 or t.low[i0 - 1] not in ("to", "at", "reached", "reach", "reaches"):
+        return None
+    for x in range(max(0, i0 - 20), i0 - 3):
+        if t.low[x] == "total" and t.low[x + 1] == "number" and t.low[x + 2] == "of":
+            np = noun_phrase(t, x + 3)
+            if np is None or not np.person:
+                return None
+            for y in range(np.end, i0):
+                if pred_class(t, y) == "exchange":
+                    return np, y
+            return None
+    return None
+
+
 def _read_all(
     s: Sentence, t: Tokens, mentions: list[Mention], ctx: DocContext,
     claimant: Callable[[int], Party | None],
@@ -386,6 +406,14 @@ def _read_all(
         elif isinstance(r, Reading):
             readings.append(r)
             prev = r
+        elif prev is None and (named := _swapped_total(t, m.i0)) is not None:
+            # "bringing the total number of captives swapped between the two countries
+            # through its mediation to 4,641": a running total of both sides together
+            np, verb = named
+            readings.append(
+                Reading(m, np.kind or "pows", [None], [m.value], "done",
+                        Pred("exchange", verb, "done", True), np, False, False, cumulative=True)
+            )  # fmt: skip
         elif prev is not None and _total_to(t, m.i0):
             # "..., raising the total to 4,120": the running total of the figure before
             readings.append(
