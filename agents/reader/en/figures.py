@@ -604,23 +604,21 @@ def _sides(
         if pred.cls == "give":
             return [other(agent)], True
         if pred.cls == "return":
+            # what the other side did in the same sentence, by its own verbs
+            done_by_other = {
+                cls
+                for y in verbs(t)
+                if y != pred.idx
+                and (cls := pred_class(t, y)) in ("receive", "give")
+                and clause_subject(t, y) == other(agent)
+            }
             # "Moscow got back 120 men, with Kyiv receiving as many": the other
             # side received its own part, so these came back to the subject
-            if any(
-                y != pred.idx
-                and pred_class(t, y) == "receive"
-                and clause_subject(t, y) == other(agent)
-                for y in verbs(t)
-            ):
+            if "receive" in done_by_other:
                 return [agent], True
             # "Russia has handed over 11,500 bodies, while Kyiv has returned only 220": as the
             # other side gave, so did this one
-            if any(
-                y != pred.idx
-                and pred_class(t, y) == "give"
-                and clause_subject(t, y) == other(agent)
-                for y in verbs(t)
-            ):
+            if "give" in done_by_other:
                 return [other(agent)], True
             # "Russia returned the bodies" (handed back) and "Ukraine returned the bodies of
             # its defenders" (brought back): either way Ukraine's people, in these reports
