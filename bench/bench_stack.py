@@ -245,19 +245,29 @@ def time_worker(
 # (f) rebuild
 
 
+async def _changelog_partitions(
+    consumer: AIOKafkaConsumer, app_id: str
+) -> dict[TopicPartition, str]:
+    """Every partition of the app's changelog topics, with the name of its table."""
+    cluster = await consumer._client.fetch_all_metadata()
+    return {
+        TopicPartition(topic, p): topic.removeprefix(app_id + "-").removesuffix("-changelog")
+        for topic in sorted(cluster.topics())
+        if topic.startswith(app_id + "-") and topic.endswith("-changelog")
+        for p in cluster.partitions_for_topic(topic) or ()
+    }
+
+
 async def _changelog_records(bootstrap: str, app_id: str) -> dict[str, int]:
     """Sum of the end offsets of each of the app's changelog topics, by table."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        cluster = await consumer._client.fetch_all_metadata()
-        out = {}
-        for topic in sorted(cluster.topics()):
-            if not (topic.startswith(app_id + "-") and topic.endswith("-changelog")):
-                continue
-            tps = [TopicPartition(topic, p) for p in cluster.partitions_for_topic(topic) or ()]
-            ends = await consumer.end_offsets(tps)
-            out[topic.removeprefix(app_id + "-").removesuffix("-changelog")] = sum(ends.values())
+        table = await _changelog_partitions(consumer, app_id)
+        ends = await consumer.end_offsets(list(table))
+        out = dict.fromkeys(table.values(), 0)
+        for tp, end in ends.items():
+            out[table[tp]] += end
         return out
     finally:
         await consumer.stop()
@@ -270,23 +280,16 @@ async def _live_records(bootstrap: str, app_id: str) -> dict[str, int]:
     )
     await consumer.start()
     try:
-        cluster = await consumer._client.fetch_all_metadata()
-        tps = [
-            TopicPartition(topic, p)
-            for topic in sorted(cluster.topics())
-            if topic.startswith(app_id + "-") and topic.endswith("-changelog")
-            for p in cluster.partitions_for_topic(topic) or ()
-        ]
+        table = await _changelog_partitions(consumer, app_id)
+        tps = list(table)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
-        out: dict[str, int] = {}
+        out = dict.fromkeys(table.values(), 0)
         left = {tp for tp in tps if ends[tp] > 0}
-        for tp in tps:
-            out[tp.topic.removeprefix(app_id + "-").removesuffix("-changelog")] = 0
         while left:
             for tp, batch in (await consumer.getmany(timeout_ms=1000, max_records=50_000)).items():
-                out[tp.topic.removeprefix(app_id + "-").removesuffix("-changelog")] += len(batch)
+                out[table[tp]] += len(batch)
             left = {tp for tp in left if await consumer.position(tp) < ends[tp]}
         return out
     finally:
