@@ -30,10 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agents.core.config import Config
-from agents.core.engine import Engine, Outcome
+from agents.core.engine import Engine
 from agents.core.replay import run as replay
 from agents.core.stores import JSON, Stores
-from schemas.events import AnyEvent
+from bench.engine_cpu import timed_replay
 from tests.support import swap_stream
 
 
@@ -69,25 +69,9 @@ class Counted(MutableMapping[str, JSON]):
 
 def timed_run(path: Path, config: Config) -> tuple[float, float]:
     """Seconds for the whole replay and seconds inside `Engine.apply`."""
-    inside = [0.0]
-    apply = Engine.apply
-
-    def timed(engine: Engine, event: AnyEvent) -> Outcome:
-        started = time.perf_counter()
-        try:
-            return apply(engine, event)
-        finally:
-            inside[0] += time.perf_counter() - started
-
-    Engine.apply = timed  # type: ignore[method-assign]
-    try:
-        started = time.perf_counter()
-        result = replay([path], config)
-        took = time.perf_counter() - started
-    finally:
-        Engine.apply = apply  # type: ignore[method-assign]
+    took, inside, result = timed_replay(Engine, replay, path, config, time.perf_counter)
     assert not result.rejected
-    return took, inside[0]
+    return took, inside
 
 
 def cpu(tree: Path, events: Path) -> tuple[float, float]:
