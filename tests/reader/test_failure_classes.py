@@ -6,7 +6,8 @@ give the fact. Facts are written compactly:
 
 - ("x", kind, side, count): an exchange reported as news (not historical, not a total);
 - ("h", kind, side, count): a background figure (a historical exchange or a running total);
-- ("c", kind, count): a commitment; ("s", kind): a suspension; ("p", category): the primary.
+- ("c", kind, count): a commitment; ("s", kind): a suspension; ("r", kind): a resumption;
+  ("p", category): the primary.
 
 `want` must all be read; `never` must not be.
 """
@@ -25,6 +26,7 @@ from schemas.news import (
     CommitmentFact,
     ExchangeFact,
     NewsItem,
+    ResumptionFact,
     SuspensionFact,
     TotalFact,
 )
@@ -69,6 +71,8 @@ def facts_of(out: ClassifiedNews) -> set[Fact]:
             got.add(("c", f.kind, f.count))
         elif isinstance(f, SuspensionFact):
             got.add(("s", f.kind))
+        elif isinstance(f, ResumptionFact):
+            got.add(("r", f.kind))
     return got
 
 
@@ -700,6 +704,78 @@ VARIED = cases(
              "Ukraine, the Red Cross said.", want=(("h", "remains", "UA", 9000),)),
     ),
 )  # fmt: skip
+
+
+FRESH9 = cases(
+    (
+        "exchange-fund-is-not-a-swap",
+        Case("en", "Kyiv said the 60 Russian soldiers captured near the border on Monday will "
+             "replenish the exchange fund.", never=(("x", "pows", "RU", 60),)),
+        Case("en", "Kyiv said 60 Russian soldiers were returned to Russia in an exchange on "
+             "Monday.", want=(("x", "pows", "RU", 60),)),
+    ),
+    (
+        "counting-on-a-release",
+        Case("en", "\"We are counting on the release of 800 Ukrainians,\" the president said.",
+             never=(("x", "pows", "UA", 800),)),
+        Case("en", "\"We have secured the release of 800 Ukrainians,\" the president said.",
+             want=(("x", "pows", "UA", 800),)),
+    ),
+    (
+        "agreed-to-carry-out",
+        Case("en", "The delegations agreed in Geneva on Tuesday to carry out an exchange of "
+             "prisoners of war, 500 people on each side.", want=(("c", "pows", 500),),
+             never=(("x", "pows", "UA", 500), ("x", "pows", "RU", 500))),
+        Case("en", "The two sides carried out an exchange of prisoners of war in Geneva on "
+             "Tuesday, 500 people on each side.", want=(("x", "pows", "UA", 500),),
+             never=(("c", "pows", 500),)),
+    ),
+    (
+        "other-states-only",
+        Case("en", "Russia and Western countries exchanged 14 prisoners at Abu Dhabi airport on "
+             "Friday, officials said.", title="Moscow and the West trade 14 prisoners",
+             want=(("p", "unrelated"),), never=(("x", "pows", None, 14),)),
+        Case("en", "Russia and Ukraine exchanged 14 prisoners at Abu Dhabi airport on Friday, "
+             "officials said.", title="Moscow and Kyiv trade 14 prisoners",
+             want=(("x", "pows", None, 14),)),
+    ),
+    (
+        "nationalities-share-one-head",
+        Case("en", "On Monday 212 Ukrainian and 209 Russian soldiers were freed.",
+             want=(("x", "pows", "UA", 212), ("x", "pows", "RU", 209))),
+        Case("en", "On Monday 212 Ukrainian and 209 Russian drones were launched.",
+             never=(("x", "pows", "UA", 212), ("x", "pows", "RU", 209))),
+    ),
+    (
+        "captivity-since-is-not-a-total",
+        Case("en", "Kyiv said 140 Ukrainians had come home, many of whom had been in captivity "
+             "since 2022.", want=(("x", "pows", "UA", 140),), never=(("h", "pows", "UA", 140),)),
+        Case("en", "Kyiv said 140 Ukrainians had come home since 2022.",
+             want=(("h", "pows", "UA", 140),), never=(("x", "pows", "UA", 140),)),
+    ),
+    (
+        "talks-on-resuming-are-no-resumption",
+        Case("en", "Officials from both countries held talks on resuming prisoner swaps.",
+             never=(("r", "pows"),)),
+        Case("en", "Prisoner swaps resumed on Friday after a pause of two months.",
+             want=(("r", "pows"),)),
+    ),
+    (
+        "sum-of-both-sides-in-total",
+        Case("en", "Kyiv said 130 Ukrainians came home and Moscow said 131 Russians returned. "
+             "The mediator said 261 captives from both sides were freed in total.",
+             want=(("x", "pows", "UA", 130), ("x", "pows", "RU", 131)),
+             never=(("h", "pows", None, 261),)),
+        Case("en", "Kyiv said 130 Ukrainians came home and Moscow said 131 Russians returned. "
+             "The mediator said 2,610 captives from both sides had been freed in total.",
+             want=(("h", "pows", None, 2610),)),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", FRESH9)
+def test_ways_of_telling_from_batch_nine(case: Case) -> None:
+    check(case)
 
 
 @pytest.mark.parametrize("case", VARIED)

@@ -91,7 +91,7 @@ _NOT_THE_RETURN = lower_pattern(
     r"\b(?:captured|detained|held|taken|deported|abducted|born|killed|died|missing"
     r"|imprisoned|arrested|invasion|crashed|launched|began|started)\b[\w ,'’-]{0,30}$",
 )
-_NOT_THE_TOTAL = re.compile(r"\bcaptivity\b[\w ,'’-]{0,6}$")
+_NOT_THE_TOTAL = re.compile(r"\bcaptivity\b[\w ,'’-]{0,6}(?:since )?$")
 _SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first)\b[\w ,'’-]{0,25}$")
 _CUMULATIVE_KEYS = (
     "so far", "to date", "total", "altogether", "all told", "overall", "in all", "cumulative",
@@ -200,8 +200,9 @@ def _apply_cues(
         )
         owners.setdefault(i, []).append(("hist", None))
     for dc in dates:
-        if _NOT_THE_RETURN.search(low[max(0, dc.start - 30) : dc.start]):
-            continue
+        before = low[max(0, dc.start - 30) : dc.start]
+        if _NOT_THE_RETURN.search(before) or (dc.role == "since" and _NOT_THE_TOTAL.search(before)):
+            continue  # "some of whom had been in captivity since 2022": not the return's
         owners.setdefault(_nearest_reading(readings, t, dc.start), []).append(("date", dc))
     for i, m in enumerate(mentions):
         r = by_mention.get(id(m))
@@ -574,6 +575,8 @@ _HYPOTHETICAL = lower_pattern(
     r"\b(?:could|might|may|would|threaten\w*|warn\w*|risk\w*|if|unless|open to|ready to"
     r"|den(?:y|ied|ies|ying)|rejected|dismissed"
     r"|willing to|prepared to|plan\w*|hope\w*|want\w*|call\w* for|urge\w*|agree\w* to|aim\w*"
+    r"|count(?:s|ing)? on|await\w*|discuss(?:es|ed|ing)?"
+    r"|(?:talks|consultations|negotiations|discussions) (?:on|about)(?= resum| restart|\s*$)"
     r"|not (?:been )?(?:suspended|halted|stopped|frozen)|never (?:suspended|stopped)"
     r"|no longer (?:suspended|frozen|on hold))\b",
 )

@@ -41,6 +41,7 @@ from agents.reader.en.lexicon import (
     IN_PROGRESS,
     KIND_GROUPS,
     KIND_HINT,
+    LIGHT_VERBS,
     LISTS,
     NATIONALITY,
     NEEDS_BACK,
@@ -239,6 +240,19 @@ def noun_phrase(t: Tokens, k: int) -> NounPhrase | None:
         words.append((j, w))
         j += 1
     np.end = j
+    if (
+        words
+        and words[-1][1] in NATIONALITY
+        and j + 2 < n
+        and t.low[j] == "and"
+        and t.kind[j + 1] == N
+    ):
+        # "307 Ukrainian and 307 Russian soldiers": the first figure shares the second's head
+        shared = noun_phrase(t, j + 2)
+        if shared is not None and shared.person and not shared.nat & {NATIONALITY[words[-1][1]]}:
+            np.kind, np.person, np.generic = shared.kind, True, shared.generic
+            np.nat.add(NATIONALITY[words[-1][1]])
+            return np
     remains_mark = False
     after_of = False
     for idx, w in words:
@@ -323,6 +337,8 @@ def pred_class(t: Tokens, j: int) -> PredClass | None:
     if w in EXCHANGE:
         if prv == "in" and nxt in ("for", "of"):
             return None  # "in exchange for": a pairing, not a verb
+        if nxt in ("fund", "pool", "stock"):
+            return None  # "the exchange fund": captives held for swaps to come
         return "exchange"
     if w in NEEDS_BACK:
         if w.startswith(("bring", "brought")):
@@ -414,6 +430,9 @@ def mode_before(t: Tokens, j: int) -> tuple[Mode, bool]:
             return "neg", perfect  # "postponed the exchange of", "blocking the return of"
         if infinitive and x == j - 2 and w in ("was", "were", "is", "are", "am"):
             return "plan", perfect  # "she was to bring her son back"
+        if w == "to" and x + 1 < j and t.low[x + 1] in LIGHT_VERBS:
+            # "agreed ... to carry out a new exchange of 1,200": the infinitive's mode
+            return mode_before(t, x + 1)
         if w in ("has", "have") and j - x <= 3:
             perfect = True
         if w in ("sides", "parties", "both", "each"):

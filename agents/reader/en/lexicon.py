@@ -90,7 +90,7 @@ NP_MODIFIERS = _words(
     "ukrainian russian more additional further other wounded injured seriously severely"
     " badly heavily sick ill young military captured detained held illegally deported"
     " civilian political of the war prisoner prisoner-of-war azov azovstal national guard"
-    " border navy naval army armed forces marine kursk belgorod bryansk mariupol"
+    " border navy naval army armed forces marine kursk belgorod bryansk mariupol service"
     " fallen dead deceased killed perished slain late our own its their former"
     " seriously-wounded severely-wounded long-held female male underage minor juvenile"
     " ukrainian-held russian-held previously unlawfully forcibly abducted missing"
@@ -212,8 +212,11 @@ OFFER = _words(
 PLAN = _words(
     "plan plans planned planning intend intends intended expect expects expected hope hopes"
     " hoped due scheduled supposed going prepare preparing aim aims aimed set slated begin"
+    " counting awaiting await awaits"
     " begins began begun beginning start starts started starting expediting expedite"
 )
+# "to carry out an exchange": the noun after them takes the mode of their infinitive.
+LIGHT_VERBS = _words("carry conduct hold make complete implement perform organise organize")
 # After a swap noun: it is under way, not done ("the swap ... began on Friday", "underway").
 IN_PROGRESS = _words(
     "underway ongoing begin begins began begun beginning start starts started starting"
@@ -296,6 +299,7 @@ OTHER_EXCHANGE = re.compile(
     r"|Hamas|Ukraine|Kyiv)"
     r"|between (?:Russia|Moscow) and (?:the )?(?:U\.S\.|USA?|United States|America|Washington"
     r"|Belarus|Germany|the West)"
+    r"|(?:Russia|Moscow) and (?:the )?West(?:ern (?:countries|nations|governments))?"
     r"|(?:Russia|Moscow|Russian) and (?:the )?(?:U\.S\.|USA?|United States|Washington|American)"
     r"\b(?! representatives| officials| delegations?| negotiators| mediat)"
     r"|(?:U\.S\.|US|USA|United States|Washington|America) and (?:Russia|Moscow)\b"
@@ -306,7 +310,7 @@ OTHER_EXCHANGE = re.compile(
 _OTHER_KEYS = (
     "US", "U.S", "America", "Washington", "Israel", "Hamas", "Gaza", "Palestin", "Hezbollah",
     "West Bank", "Gershkovich", "Whelan", "Griner", "Kara-Murza", "Krasikov", "Vinokourov",
-    "Fogel", "Bout", "Belarus", "Germany", "Poland", "United States", "the West", "Armenia",
+    "Fogel", "Bout", "Belarus", "Germany", "Poland", "United States", "West", "Armenia",
     "Azerbaijan", "Syria", "Sudan", "Yemen", "Serbia", "Kosovo", "Taliban",
     "Afghan", "Ethiopia", "Tigray",
 )  # fmt: skip

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from agents.reader.en.categories import decide, is_relevant, is_teaser
 from agents.reader.en.facts import DocContext, sentence_facts, state_facts
-from agents.reader.en.lexicon import OTHER_EXCHANGE
+from agents.reader.en.lexicon import OTHER_EXCHANGE, other_exchange
 from agents.reader.en.marks import Marks, sentence_marks
 from agents.reader.shared.dates import reference_date
 from agents.reader.shared.facts import MAX_FACT_SENTENCES, MAX_FACTS, AnyFact
@@ -40,6 +40,10 @@ _ANCHORS = re.compile(
     r"ukrain|kyiv|kiev|russia|moscow|kremlin|putin|zelensk|donetsk|donbas|luhansk|kharkiv"
     r"|kherson|zaporizh|crimea|mariupol|kursk|belgorod|bryansk|odesa|odessa|dnipro|sumy"
 )
+
+
+# Ukraine named: the country, its capital, its president, its prisoner-of-war headquarters.
+_UKRAINE = re.compile(r"ukrain|kyiv|kiev|zelensk|lubinets|coordination headquarters")
 
 
 def read(item: NewsItem, lang: str = "en") -> ClassifiedNews:
@@ -84,7 +88,7 @@ def read(item: NewsItem, lang: str = "en") -> ClassifiedNews:
         # the categories weigh every reading, before duplicates are merged: a figure in the
         # headline and again in the body is the headline's subject
         primary, labels = decide(sents, marks, [f for f, _ in raw], [p for _, p in raw])
-        if _other_exchange_headline(sents, marks, facts, fact_sentence):
+        if _other_exchange_headline(sents, marks, facts, fact_sentence) or _other_states_only(item):
             primary, labels, facts = "unrelated", ["unrelated"], []
     else:
         primary, labels = "unrelated", ["unrelated"]
@@ -152,6 +156,13 @@ def _resumption_dates(facts: list[AnyFact]) -> list[AnyFact]:
                 f = f.model_copy(update={"on": on})
         out.append(f)
     return out
+
+
+def _other_states_only(item: NewsItem) -> bool:
+    """An exchange between other states ("Russia and the West") in an item that never names
+    Ukraine, its capital or its people: not this war's exchange."""
+    whole = f"{item.title or ''}\n{item.body}"
+    return _UKRAINE.search(whole.lower()) is None and other_exchange(whole)
 
 
 def _other_exchange_headline(

@@ -177,7 +177,8 @@ def _drop_sums(facts: list[AnyFact]) -> list[AnyFact]:
     """Drop figures that only add up others of the same text: a combined figure equal to the
     sides' figures ("314 prisoners, 157 from each side"); a side's "in total" equal to its
     parts ("246 ... and 31 wounded: 277 in total"); a side's figure equal to parts of several
-    kinds ("390 Ukrainians" = 270 soldiers + 120 civilians)."""
+    kinds ("390 Ukrainians" = 270 soldiers + 120 civilians); a combined "in total" equal to
+    both sides' figures of the swap reported ("478 in total" = 230 + 248)."""
     current: dict[Party, list[ExchangeFact]] = {}
     for f in facts:
         if isinstance(f, ExchangeFact) and f.received_by and not f.historical:
@@ -185,8 +186,13 @@ def _drop_sums(facts: list[AnyFact]) -> list[AnyFact]:
     keep: list[AnyFact] = []
     for f in facts:
         if isinstance(f, TotalFact) and f.received_by:
-            same = [g.count for g in current.get(f.received_by, []) if g.kind == f.kind]
+            same = [g.count for g in current.get(f.received_by, [])]
             if _sums_to(f.count, same):
+                continue
+        if isinstance(f, TotalFact) and f.received_by is None:
+            # "478 captives from both sides in total" beside 230 and 248: this swap's sum
+            both = [g.count for side in current.values() for g in side]
+            if len(current) == 2 and _sums_to(f.count, both):
                 continue
         if isinstance(f, ExchangeFact) and f.received_by and not f.historical:
             others = [g for g in current.get(f.received_by, []) if g is not f]
