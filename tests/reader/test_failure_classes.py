@@ -770,6 +770,63 @@ FRESH9 = cases(
              "The mediator said 2,610 captives from both sides had been freed in total.",
              want=(("h", "pows", None, 2610),)),
     ),
+    (
+        "carried-to-a-swap-is-not-swapped",
+        Case("en", "The bus was carrying 40 Ukrainian prisoners to a swap.",
+             never=(("x", "pows", "UA", 40),)),
+        Case("en", "The bus brought 40 Ukrainian prisoners home from a swap.",
+             want=(("x", "pows", "UA", 40),)),
+    ),
+    (
+        "carried-to-a-swap-is-not-swapped",
+        Case("uk", "Літаком перевозили 40 українських полонених на обмін.",
+             never=(("x", "pows", "UA", 40),)),
+        Case("uk", "Літаком перевезли на батьківщину 40 українських полонених після обміну.",
+             want=(("x", "pows", "UA", 40),)),
+    ),
+    (
+        "carried-to-a-swap-is-not-swapped",
+        Case("ru", "Автобусом везли 40 украинских пленных на обмен.",
+             never=(("x", "pows", "UA", 40),)),
+        Case("ru", "В обмен на 40 украинских пленных Россия получила 40 своих военных.",
+             want=(("x", "pows", "UA", 40),)),
+    ),
+    (
+        "future-passive-before-the-terms",
+        Case("ru", "Стороны договорились, что в ближайшее время будет проведен обмен — пятьсот "
+             "на пятьсот.", want=(("c", "pows", 500),), never=(("x", "pows", "UA", 500),)),
+        Case("ru", "В субботу был проведен обмен — пятьсот на пятьсот.",
+             want=(("x", "pows", "UA", 500),), never=(("c", "pows", 500),)),
+    ),
+    (
+        "the-same-day-is-news",
+        Case("ru", "Ранее Минобороны сообщило, что в тот же день из плена вернулись 84 "
+             "российских военных.", want=(("x", "pows", "RU", 84),),
+             never=(("h", "pows", "RU", 84),)),
+        Case("ru", "Ранее Минобороны сообщило, что 2 октября из плена вернулись 84 российских "
+             "военных.", want=(("h", "pows", "RU", 84),)),
+    ),
+    (
+        "hundred-in-an-oblique-case",
+        Case("uk", "Міноборони Росії заявило про повернення ста п'ятдесяти російських "
+             "військових.", want=(("x", "pows", "RU", 150),), never=(("x", "pows", "RU", 50),)),
+        Case("uk", "Міноборони Росії заявило про повернення п'ятдесяти російських військових.",
+             want=(("x", "pows", "RU", 50),)),
+    ),
+    (
+        "a-part-does-not-set-the-kind",
+        Case("uk", "Вчора додому повернулися 120 українців, серед них цивільні.",
+             want=(("x", "pows", "UA", 120),), never=(("x", "civilians", "UA", 120),)),
+        Case("uk", "Вчора додому повернулися 120 цивільних українців.",
+             want=(("x", "civilians", "UA", 120),)),
+    ),
+    (
+        "a-gapped-clause-takes-its-own-subject",
+        Case("uk", "Україна повернула 310 своїх громадян, а Росія — 312 військових.",
+             want=(("x", "pows", "UA", 310), ("x", "pows", "RU", 312))),
+        Case("uk", "Україна повернула 310 своїх громадян і 312 військових.",
+             want=(("x", "pows", "UA", 312),), never=(("x", "pows", "RU", 312),)),
+    ),
 )  # fmt: skip
 
 

@@ -383,7 +383,8 @@ def _for_purpose(t: Tokens, j: int) -> bool:
     """ "for a (planned) exchange", "in preparation for the swap": what the people were
     there for, not what was done."""
     for x in range(j - 1, max(-1, j - 5), -1):
-        if t.low[x] == "for":
+        if t.low[x] == "for" or (t.low[x] == "to" and t.low[j] in ("swap", "exchange")):
+            # ("carrying 65 prisoners to a swap": where they were taken, for what)
             return x == 0 or t.low[x - 1] not in ("exchange", "return", "swap")
         if t.kind[x] != W:
             return False

@@ -222,6 +222,17 @@ def _phrase(tokens: list[str], flags: list[int], j: int, persp: Side) -> _Phrase
     return ph
 
 
+def _outside_parts(flags: list[int], sf: int, after: int) -> int:
+    """The sentence's flags without the civilians named only as a part after the figure
+    ("95 українців, серед них цивільні": the whole is not civilians)."""
+    if not sf & CIV:
+        return sf
+    part = next((k for k in range(after, len(flags)) if flags[k] & SUBSET), None)
+    if part is None or any(flags[k] & CIV for k in range(part)):
+        return sf
+    return sf & ~CIV
+
+
 def _kind(ph: _Phrase, pre_rem: bool, cf: int, sf: int, carry: Carry) -> Kind:
     k = ph.kinds
     if pre_rem or k & (REM | DEAD):
@@ -450,6 +461,8 @@ def _blocked(
         return True
     if cf & AGREEN and _deal(tokens, flags, a, b):
         return True  # "домовленість про обмін 1000 на 1000": the terms of a deal
+    if _for_exchange(tokens, flags, a, b):
+        return True  # "перевозили 65 полонених на обмін": taken there for a swap to come
     if _apposition_of_plan(tokens, flags, a, b):
         return True  # "погодили новий обмін — по 1200 осіб з кожного боку"
     if first > 0 and flags[first - 1] & SRC:
@@ -482,6 +495,19 @@ def _blocked(
     return False
 
 
+def _for_exchange(tokens: list[str], flags: list[int], a: int, b: int) -> bool:
+    """Whether the clause [a, b) names an exchange only as a purpose ("на обмін", "для
+    обмена"), with no verb of transfer."""
+    acts = [k for k in range(a, b) if flags[k] & _TRANSFER]
+    return bool(acts) and all(
+        k > 0
+        and tokens[k - 1] in ("на", "для")
+        and tokens[k].startswith(("обмін", "обмен"))
+        and (k < 2 or tokens[k - 2] not in ("в", "у"))
+        for k in acts
+    )
+
+
 def _apposition_of_plan(tokens: list[str], flags: list[int], a: int, b: int) -> bool:
     """Whether the clause [a, b) is verbless and set off by a dash or a colon, and the verb it
     depends on, the nearest one before it, is a deal or a plan ("погодили новий обмін — по
@@ -502,6 +528,8 @@ def _apposition_of_plan(tokens: list[str], flags: list[int], a: int, b: int) -> 
             return True
         if f & (_TRANSFER | DONE) and _infinitive(tok):
             continue  # "договорились провести обмен": the deal governs the infinitive
+        if f & (_TRANSFER | DONE) and k > 0 and flags[k - 1] & MODAL:
+            return True  # "будет проведен обмен — тысяча на тысячу": a future passive
         return False
     return False
 
@@ -631,7 +659,7 @@ def _one(
     elif (ph.partitive or elided) and not ph.kinds and not pre_rem and carry.kind:
         kind = carry.kind
     else:
-        kind = _kind(ph, pre_rem, cf, sf, carry)
+        kind = _kind(ph, pre_rem, cf, _outside_parts(flags, sf, num.last), carry)
     if (
         kind == "pows"
         and ph.kinds & PERS
@@ -645,8 +673,12 @@ def _one(
     if party is not None and not ph.nat:
         side, case = party
         verb = _verb(tokens, flags, 0, len(tokens), num.first)
-        if case == "nom":
-            recv: Side | None = _by_subject(side, verb, cf, persp) if verb else other(side)
+        if case == "nom" and before and before[-1].received_by in ("UA", "RU"):
+            # "Україна повернула 230 громадян, а Росія — 248": the other subject of the same
+            # verb, read the same way, so the other side
+            recv: Side | None = other(before[-1].received_by)
+        elif case == "nom":
+            recv = _by_subject(side, verb, cf, persp) if verb else other(side)
         else:
             recv = side
     else:

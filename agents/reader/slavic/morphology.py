@@ -56,7 +56,9 @@ _LEMMAS: dict[str, dict[str, int]] = {
 _NOT_NUMBERS = frozenset({"семью", "сьома", "двоим", "троим"})
 # "Сотня" counts a hundred only in the singular of its nominative and accusative: "сотні",
 # "сотнями" are "hundreds" in the reports, however the dictionary reads them.
-_HUNDRED = {"сотня": 100, "сотню": 100}
+# "Ста" (the oblique cases of "сто": "ста п'ятдесяти", "около ста") is missing from the
+# dictionaries' lexeme of "сто".
+_HUNDRED = {"сотня": 100, "сотню": 100, "ста": 100}
 
 
 def normal(word: str) -> str:

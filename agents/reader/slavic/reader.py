@@ -91,6 +91,11 @@ _LAST_TIME = re.compile(
     "|на прошлой неделе|на минулому тижні"
 )
 _THIS_TIME = re.compile("цього разу|цей раз|этот раз|этого раза")
+# "ранее сообщили, что в тот же день возвращены 146": the day of the news, not background
+_SAME_DAY = re.compile(
+    r"(?:в|у) (?:тот|этот|той|цей|той самий|тот самый) же день|(?:того|этого|цього|того самого)"
+    r" же? дня|(?:в|у) (?:той|цей) самий день|(?:того|цього) ж дня"
+)
 _ATTRIBUTION = ("про це", "об этом", "як повідом", "как сообщ", "повідомля", "сообщил")
 # Sentences that may set the time frame of their paragraph.
 _TIMED = HIST | TOTAL | NOW | XCH | RET | MONTH | DATEW
@@ -193,7 +198,11 @@ def _frame(
         and date.last_day < ref - dt.timedelta(days=_STALE_DAYS)
     )
     previous = _is_previous(s)
-    hist = not total and (bool(sf & HIST) or stale or previous)
+    hist = (
+        not total
+        and (bool(sf & HIST) or stale or previous)
+        and not (sf & HIST and not stale and _SAME_DAY.search(s.low))
+    )
     if s.field == "title":
         return hist, total, date, since
     if hist or total or now or date is not None:
