@@ -528,9 +528,8 @@ def _apposition_of_plan(tokens: list[str], flags: list[int], a: int, b: int) -> 
             return True
         if f & (_TRANSFER | DONE) and _infinitive(tok):
             continue  # "договорились провести обмен": the deal governs the infinitive
-        if f & (_TRANSFER | DONE) and k > 0 and flags[k - 1] & MODAL:
-            return True  # "будет проведен обмен — тысяча на тысячу": a future passive
-        return False
+        # "будет проведен обмен — тысяча на тысячу": a future passive
+        return bool(f & (_TRANSFER | DONE) and k > 0 and flags[k - 1] & MODAL)
     return False
 
 
