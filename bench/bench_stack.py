@@ -50,11 +50,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from bench.common import bench_worker, local_broker, produce_lines
 from deploy.kafka import broker
-from tests.support import ROOT, Worker, swap_stream, totals_of, unique
+from tests.support import (
+    ROOT,
+    Worker,
+    changelog_partitions,
+    changelog_records,
+    swap_stream,
+    totals_of,
+    unique,
+)
 
 BARE = Path(__file__).resolve().parent / "faust_bare.py"
 LIMIT_SECONDS = 1800.0
@@ -245,34 +253,6 @@ def time_worker(
 # (f) rebuild
 
 
-async def _changelog_partitions(
-    consumer: AIOKafkaConsumer, app_id: str
-) -> dict[TopicPartition, str]:
-    """Every partition of the app's changelog topics, with the name of its table."""
-    cluster = await consumer._client.fetch_all_metadata()
-    return {
-        TopicPartition(topic, p): topic.removeprefix(app_id + "-").removesuffix("-changelog")
-        for topic in sorted(cluster.topics())
-        if topic.startswith(app_id + "-") and topic.endswith("-changelog")
-        for p in cluster.partitions_for_topic(topic) or ()
-    }
-
-
-async def _changelog_records(bootstrap: str, app_id: str) -> dict[str, int]:
-    """Sum of the end offsets of each of the app's changelog topics, by table."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        table = await _changelog_partitions(consumer, app_id)
-        ends = await consumer.end_offsets(list(table))
-        out = dict.fromkeys(table.values(), 0)
-        for tp, end in ends.items():
-            out[table[tp]] += end
-        return out
-    finally:
-        await consumer.stop()
-
-
 async def _live_records(bootstrap: str, app_id: str) -> dict[str, int]:
     """The records a rebuild reads: each changelog read to its end (read_committed), by table."""
     consumer = AIOKafkaConsumer(
@@ -280,7 +260,7 @@ async def _live_records(bootstrap: str, app_id: str) -> dict[str, int]:
     )
     await consumer.start()
     try:
-        table = await _changelog_partitions(consumer, app_id)
+        table = await changelog_partitions(consumer, app_id)
         tps = list(table)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
@@ -396,7 +376,7 @@ def time_rebuild(bootstrap: str, n: int, work: Path, segment: float) -> Rebuild:
     assert worker.proc is not None
     if worker.proc.returncode != 0:
         raise SystemExit(f"rebuild: the worker did not stop cleanly\n{worker.log_tail()}")
-    records = asyncio.run(_changelog_records(bootstrap, worker.app_id))
+    records = changelog_records(bootstrap, worker.app_id)
     say(f"rebuild: waiting for the broker to compact the changelogs ({segment:g} s segments)")
     live, waited = wait_compacted(bootstrap, worker.app_id, limit=max(120.0, 6 * segment))
     shutil.rmtree(worker.data_dir / "state")

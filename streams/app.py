@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 import shutil
 import time
@@ -22,14 +23,17 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from agents.core.config import Config
 from agents.core.engine import Engine
 from agents.core.stores import Stores
-from agents.core.writeback import forget, write_back
+from agents.core.writeback import write_back
 from agents.stream import classify, ingest
+from agents.stream.held import HeldWrites
 from agents.stream.positions import Positions
 from agents.stream.service import Service
 from streams import alertmanager, faust_codec, faust_fixes, health, metrics, web
 from streams.range_reader import RangeReader
 from streams.settings import Settings
 from streams.topics import TopicNames, changelog_configs
+
+log = logging.getLogger("exchange_watch")
 
 
 def _credentials(settings: Settings) -> Any:
@@ -118,6 +122,7 @@ def make_app(settings: Settings) -> faust.App:
         consumer_group_instance_id=settings.group_instance_id,
     )
     setup_prometheus_sensors(app, pattern="/metrics", name_prefix="exchange_watch")
+    faust_fixes.cache_sensor_labels(app)
     return app
 
 
@@ -148,8 +153,8 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         )
         for field in dataclasses.fields(Stores)
     }
-    # Reads kept in memory, writes made once per key at the end of each event (the tables stay
-    # the truth: forgotten at every rebalance, below).
+    # Reads kept in memory, writes held and made once per key (agents/stream/held.py; the
+    # tables stay the truth: forgotten at every rebalance, below).
     stores = write_back(Stores(**tables))
     # Each agent's next offset per input partition (agents/stream/positions.py); not engine state.
     positions_table = app.Table(
@@ -165,6 +170,10 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         await range_reader.stop()
 
     config = config or settings.config()
+    positions = Positions(app, positions_table, range_reader)
+    held = HeldWrites(stores, positions, settings.batch_events)
+    # No commit passes an event whose writes are held (streams/faust_fixes.py, correction 10).
+    faust_fixes.before_commit(app, held.write)
     service = Service(
         settings=settings,
         app=app,
@@ -185,7 +194,8 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
         tables=tables,
         stores=stores,
         engine=Engine(stores, config),
-        positions=Positions(app, positions_table, range_reader),
+        positions=positions,
+        held=held,
     )
 
     # A rebalance may give the tables to another worker, or rebuild them from their changelogs:
@@ -193,7 +203,9 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
     # drop is at the end of the recovery: views answered during it may have read half-rebuilt
     # tables.
     async def forget_kept(sender: Any, /, *args: Any, **kwargs: Any) -> None:
-        forget(stores)
+        dropped = held.drop()
+        if dropped:
+            log.info("rebalance: %d table writes of uncommitted events dropped", dropped)
         service.engine.forget()
 
     for signal in (

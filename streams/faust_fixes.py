@@ -1,4 +1,4 @@
-"""Nine corrections to faust-streaming that the service's guarantees depend on.
+"""Eleven corrections to faust-streaming that the service's guarantees depend on.
 
 They replace Faust internals by name, so they hold for the one version they were tested on,
 `TESTED_WITH`, which pyproject.toml pins exactly; `apply()` refuses any other version, and
@@ -60,6 +60,17 @@ three are faults in how Faust cuts that queue at a commit:
    (5 min): the worker was assigned no partition at all and stayed idle (3 of 10 runs of
    `bench/bench_restart.py`). The consumer now subscribes once every topic is in the
    broker's metadata (or after `TOPIC_WAIT_SECONDS`, with a warning naming those missing).
+10. Not a fault of Faust, but its consequence for the ingest agent, which holds its table
+   writes in memory across events and writes each changed key once (agents/stream/held.py):
+   a commit must not pass an event whose writes are still held. Every commit now first
+   calls the writers registered with `before_commit(...)`, between two events (under the
+   gate of correction 2), so that the writes go out before the offsets, in the same
+   transaction under exactly-once. `writing_for(event)` gives such writes the changelog
+   partition of the event they came from.
+11. Not a fault either, but a cost: Faust's Prometheus sensor finds the labelled child of a
+   metric (`Counter.labels(...)`, a lock and a validation) on every table read and write and
+   every message sent, a tenth of the worker's time under load. `cache_sensor_labels(app)`
+   keeps each child once found; the metrics, their names and values are Faust's.
 """
 
 from __future__ import annotations
@@ -68,19 +79,21 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from importlib.metadata import version
 from typing import Any
 
 from aiokafka import AIOKafkaClient
 from aiokafka.errors import KafkaError
+from faust import streams as faust_streams
 from faust.tables import recovery
 from faust.transport.consumer import Consumer, TransactionManager
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.producer import ProducerBuffer
-from faust.types import Message
+from faust.types import EventT, Message
 
 # The faust-streaming release these corrections were written and tested against.
 TESTED_WITH = "0.15.3"
@@ -133,6 +146,29 @@ async def to_the_end(handling: Awaitable[None]) -> None:
         raise
 
 
+def before_commit(app: Any, write: Callable[[], object]) -> None:
+    """Call `write` at every commit of `app`'s consumer, between two events, before the
+    offsets (and, under exactly-once, the transaction) are committed: writes held in memory
+    are made then, so that no commit passes an event whose writes are not in it."""
+    app.__dict__.setdefault("_exwatch_before_commit", []).append(write)
+
+
+def _write_held(app: Any) -> None:
+    for write in app.__dict__.get("_exwatch_before_commit", ()):
+        write()
+
+
+@contextlib.contextmanager
+def writing_for(event: EventT) -> Iterator[None]:
+    """Table writes made inside go to the changelog partition of `event`, as if made while
+    it was handled (Faust takes the partition from the stream's current event)."""
+    token = faust_streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        faust_streams._current_event.reset(token)
+
+
 # 1. A flush that drains.
 
 _original_send_pending = ProducerBuffer._send_pending
@@ -172,6 +208,7 @@ async def _commit_whole_events(
     self: TransactionManager, offsets: Any, start_new_transaction: bool = True
 ) -> bool:
     async with _the_gate():
+        _write_held(self.app)
         await self.producer.flush()
         return bool(await _original_commit(self, offsets, start_new_transaction))
 
@@ -327,12 +364,63 @@ async def _subscribe_known_topics(self: AIOKafkaConsumerThread, topics: Any) -> 
     await _original_subscribe(self, wanted)
 
 
+# 10. Writes held in memory are made before every commit.
+
+_original_commit_offsets = Consumer._commit_offsets
+
+
+async def _commit_offsets_after_writes(
+    self: Consumer, offsets: Any, start_new_transaction: bool = True
+) -> bool:
+    if not self.in_transaction:
+        # At least once: between two events; the commit's drain then sends the writes
+        # before the offsets. (Exactly-once writes them in its transaction, correction 2.)
+        async with _the_gate():
+            _write_held(self.app)
+    return bool(await _original_commit_offsets(self, offsets, start_new_transaction))
+
+
+# 11. The sensor's labelled metrics found once.
+
+
+class _CachedLabels:
+    """A labelled Prometheus metric whose children are looked up once per label set."""
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def labels(self, *args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(kwargs.items()))  # (each call site names its labels in one order)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._metric.labels(*args, **kwargs)
+        return child
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._metric, name)
+
+
+def cache_sensor_labels(app: Any) -> None:
+    """Have the app's Prometheus monitor (from `setup_prometheus_sensors`) keep the children
+    of its labelled metrics."""
+    metrics = app.monitor._metrics
+    app.monitor._metrics = metrics._replace(
+        **{
+            name: _CachedLabels(metric)
+            for name, metric in metrics._asdict().items()
+            if getattr(metric, "_labelnames", ())
+        }
+    )
+
+
 _PATCHES: tuple[tuple[type, str, Any], ...] = (
     (ProducerBuffer, "_send_pending", _send_pending_counted),
     (ProducerBuffer, "flush", _drain),
     (TransactionManager, "commit", _commit_whole_events),
     (TransactionManager, "send", _send_with_source),
     (Consumer, "on_partitions_revoked", _commit_then_revoke),
+    (Consumer, "_commit_offsets", _commit_offsets_after_writes),
     (AIOKafkaConsumerThread, "_highwaters", _highwaters_from_broker),
     (Consumer, "__init__", _consumer_init),
     (AIOKafkaConsumerThread, "subscribe", _subscribe_known_topics),

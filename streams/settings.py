@@ -89,6 +89,10 @@ class Settings(BaseModel):
     # How long the tables' changelogs write to one segment before the broker may compact it
     # (streams/topics.py changelog_configs); applied when Faust creates the changelogs.
     changelog_segment_seconds: float = Field(default=600.0, ge=10, le=7 * 86_400)
+    # The most events whose table writes the ingest agent holds in memory before writing
+    # them (each changed key once); they are also written when no message waits and before
+    # every commit (agents/stream/held.py). 1: write after every event.
+    batch_events: int = Field(default=1000, ge=1, le=100_000)
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)
     # No news received for this long: exported for the Prometheus rule ExchangeWatchNoNews.

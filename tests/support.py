@@ -347,3 +347,36 @@ def settle_exact(
     raise AssertionError(
         f"no exact figures in {timeout:.0f}s: {last} != {expected}\n{worker.log_tail()}"
     )
+
+
+async def changelog_partitions(
+    consumer: AIOKafkaConsumer, app_id: str
+) -> dict[TopicPartition, str]:
+    """Every partition of an app's changelog topics, with the name of its table."""
+    cluster = await consumer._client.fetch_all_metadata()
+    return {
+        TopicPartition(topic, p): topic.removeprefix(app_id + "-").removesuffix("-changelog")
+        for topic in sorted(cluster.topics())
+        if topic.startswith(app_id + "-") and topic.endswith("-changelog")
+        for p in cluster.partitions_for_topic(topic) or ()
+    }
+
+
+async def _changelog_records(bootstrap: str, app_id: str) -> dict[str, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        table = await changelog_partitions(consumer, app_id)
+        ends = await consumer.end_offsets(list(table))
+        out = dict.fromkeys(table.values(), 0)
+        for tp, end in ends.items():
+            out[table[tp]] += end
+        return out
+    finally:
+        await consumer.stop()
+
+
+def changelog_records(bootstrap: str, app_id: str) -> dict[str, int]:
+    """The records written to each of an app's changelog topics (their end offsets, commit
+    markers included), by table."""
+    return run(_changelog_records(bootstrap, app_id))

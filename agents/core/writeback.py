@@ -113,11 +113,15 @@ class WriteBack(MutableMapping[str, JSON]):
             self._known.clear()
         return writes
 
-    def forget(self) -> None:
-        """Drop what is kept, so that reads go to the table again; refused with writes held."""
-        if self._flushed:
-            raise UnflushedWrites(f"{len(self._flushed)} keys changed and not flushed")
+    def forget(self, *, drop_held: bool = False) -> int:
+        """Drop what is kept, so that reads go to the table again; refused with writes held,
+        unless `drop_held` (their events will be applied again). The number dropped."""
+        dropped = len(self._flushed)
+        if dropped and not drop_held:
+            raise UnflushedWrites(f"{dropped} keys changed and not flushed")
+        self._flushed.clear()
         self._known.clear()
+        return dropped
 
 
 def write_back(stores: Stores) -> Stores:
@@ -134,7 +138,6 @@ def flush(stores: Stores) -> int:
     return sum(s.flush() for s in _each(stores))
 
 
-def forget(stores: Stores) -> None:
-    """Forget what every `WriteBack` mapping of `stores` keeps."""
-    for s in _each(stores):
-        s.forget()
+def forget(stores: Stores, *, drop_held: bool = False) -> int:
+    """Forget what every `WriteBack` mapping of `stores` keeps; the writes dropped."""
+    return sum(s.forget(drop_held=drop_held) for s in _each(stores))

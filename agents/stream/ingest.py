@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from agents.core.writeback import flush
 from agents.stream.sending import progress, send_alerts, send_dead_letter
 from schemas.codec import Rejected, decode_event
 from streams import metrics
@@ -49,17 +48,17 @@ def register(service: Service) -> None:
     @app.agent(source, name="ingest")
     async def ingest(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            # Table writes, alerts and dead letters of one message commit together.
-            await to_the_end(service.positions.handle(event.message, handle))
+            await to_the_end(handle_event(stream, event))
             progress(STAGE)
 
-    async def handle(message: Message) -> None:
-        try:
-            await apply(message)
-        finally:
-            # The event's table writes, once per key, in its own transaction (before the
-            # position that says it was handled).
-            flush(service.stores)
+    async def handle_event(stream: faust.StreamT, event: faust.EventT) -> None:
+        # Table writes, alerts and dead letters of one message commit together; the writes
+        # are held across events (agents/stream/held.py).
+        service.held.before(event)
+        await service.positions.handle(event.message, apply, hold=True)
+        # Whether another message already waits in the agent's channel.
+        waiting = not stream.channel.empty()  # type: ignore[attr-defined]
+        service.held.after(event, more_waiting=waiting)
 
     async def apply(message: Message) -> None:
         firing = engine.active_fingerprints()

@@ -63,14 +63,33 @@ class Positions:
         self.reader = reader
         # The offset last delivered per (topic, partition) in this process.
         self._delivered: dict[tuple[str, int], int] = {}
+        # Next offsets not yet written to the table (`hold=True`), by table key.
+        self._held: dict[str, int] = {}
 
     def next_offset(self, topic: str, partition: int) -> int | None:
         """The next offset to handle in a partition, if any message of it was handled."""
-        stored = self.table.get(cursor_key(topic, partition))
+        key = cursor_key(topic, partition)
+        stored = self._held.get(key)
+        if stored is None:
+            stored = self.table.get(key)
         return None if stored is None else int(stored)
 
-    async def handle(self, message: Message, handler: Handler) -> None:
-        """Handle `message` (and any messages skipped before it) once, in one transaction."""
+    def write_held(self, topic: str, partition: int) -> None:
+        """Write the position held for a partition (inside the handling of one of its
+        messages, or `writing_for` one: the table's changelog partition is the message's)."""
+        key = cursor_key(topic, partition)
+        offset = self._held.pop(key, None)
+        if offset is not None:
+            self.table[key] = offset
+
+    def forget_held(self) -> None:
+        """Drop positions not written (a rebalance: the table holds what was committed)."""
+        self._held.clear()
+
+    async def handle(self, message: Message, handler: Handler, *, hold: bool = False) -> None:
+        """Handle `message` (and any messages skipped before it) once, in one transaction.
+        With `hold`, the new position is kept in memory until `write_held` writes it, with
+        the handler's own held writes."""
         async with atomic_message(message):
             stored = self.next_offset(message.topic, message.partition)
             if stored is None:
@@ -86,7 +105,11 @@ class Positions:
             if todo.missing:
                 await self._fill(message, todo.missing, handler)
             await handler(message)
-            self.table[cursor_key(message.topic, message.partition)] = message.offset + 1
+            key = cursor_key(message.topic, message.partition)
+            if hold:
+                self._held[key] = message.offset + 1
+            else:
+                self.table[key] = message.offset + 1
 
     def acknowledge(self, topic: str, partition: int, handled: range) -> None:
         """Acknowledge offsets handled before, so that the consumer's commits pass them."""

@@ -14,6 +14,7 @@ import faust
 
 from agents.core.engine import Engine
 from agents.core.stores import Stores
+from agents.stream.held import HeldWrites
 from agents.stream.positions import Positions
 from agents.stream.watchdog import StallWatch
 from streams.settings import Settings
@@ -34,11 +35,13 @@ class Service:
     alerts: faust.TopicT
     deadletter: faust.TopicT
     tables: dict[str, Any]
-    # The engine's mappings as it uses them: each Faust table behind a WriteBack, flushed at
-    # the end of each event (agents.core.writeback).
+    # The engine's mappings as it uses them: each Faust table behind a WriteBack
+    # (agents.core.writeback), written by `held`.
     stores: Stores
     engine: Engine
     positions: Positions
+    # The ingest agent's writes and positions, held across events (agents/stream/held.py).
+    held: HeldWrites
     ready: bool = False
     watch: StallWatch | None = None
     owns_dyad: bool = False

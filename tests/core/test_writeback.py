@@ -116,6 +116,19 @@ def test_forget_goes_back_to_the_table_and_refuses_held_writes() -> None:
     assert store["a"] == 3
 
 
+def test_held_writes_can_be_dropped_deliberately() -> None:
+    # A rebalance drops the writes of events no commit passed: they will be applied again.
+    table = CountingStore()
+    table["a"] = 1
+    store = WriteBack(table)
+    store["a"] = 2
+    store["b"] = 5
+    assert store.forget(drop_held=True) == 2
+    assert store["a"] == 1 and "b" not in store
+    assert store.flush() == 0  # nothing left to write
+    assert dict(table) == {"a": 1}
+
+
 def test_memory_is_bounded_by_forgetting_at_a_flush() -> None:
     table = CountingStore()
     store = WriteBack(table, limit=10)

@@ -11,7 +11,19 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.support import Worker, consume, http_get, http_get_json, produce, wait_until
+from tests.support import (
+    Worker,
+    changelog_records,
+    consume,
+    free_port,
+    http_get,
+    http_get_json,
+    produce,
+    swap_stream,
+    totals_of,
+    unique,
+    wait_until,
+)
 
 
 def exchange(eid: str, occurred: str, kind: str, ua: int, ru: int) -> dict[str, Any]:
@@ -171,3 +183,35 @@ def test_bad_messages_go_to_deadletter_and_the_good_are_counted(make_worker: Any
         [(b"RU-UA", orjson.dumps(exchange("e6", "2026-02-26", "remains", 1000, 35)))],
     )
     wait_totals(worker, {**EXPECTED, "remains": {"UA": 8057, "RU": 132}})
+
+
+@pytest.mark.parametrize("batch", [1000, 1])
+def test_a_backlog_writes_each_changed_key_once_per_batch(
+    kafka_bootstrap: str, tmp_path: Path, batch: int
+) -> None:
+    """A worker started on a backlog holds its table writes across events (agents/stream/
+    held.py): the totals and its position, changed by every event, are written once per
+    batch, not once per event; with EXWATCH_BATCH_EVENTS=1, once per event. Either way the
+    totals are exact."""
+    lines, expected, _ = swap_stream(600, 0, seed=11, source="held", id_prefix="held")
+    worker = Worker(
+        bootstrap=kafka_bootstrap,
+        prefix=unique("held") + ".",
+        app_id=unique("exwatch-held"),
+        port=free_port(),
+        data_dir=tmp_path / "worker",
+        extra_env={"EXWATCH_PARTITIONS": "1", "EXWATCH_BATCH_EVENTS": str(batch)},
+    )
+    produce(kafka_bootstrap, worker.topic("exchange.events"), [(b"RU-UA", v) for v in lines])
+    worker.start()
+    try:
+        wait_until(lambda: totals_of(worker) == expected or None, 120, "exact totals")
+    finally:
+        worker.stop()
+    records = changelog_records(kafka_bootstrap, worker.app_id)
+    per_event = len(lines)
+    if batch == 1:
+        assert records["totals"] >= per_event and records["positions"] >= per_event, records
+    else:
+        # (commit markers count too: one per transaction and changelog)
+        assert records["totals"] < per_event / 5 and records["positions"] < per_event / 5, records
