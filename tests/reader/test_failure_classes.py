@@ -827,6 +827,21 @@ FRESH9 = cases(
         Case("uk", "Україна повернула 310 своїх громадян і 312 військових.",
              want=(("x", "pows", "UA", 312),), never=(("x", "pows", "RU", 312),)),
     ),
+    (
+        "a-swap-that-would-involve",
+        Case("en", "The negotiator said the new swap would involve 700 prisoners on each side.",
+             never=(("x", "pows", "UA", 700), ("x", "pows", "RU", 700))),
+        Case("en", "The negotiator said the new swap involved 700 prisoners on each side.",
+             want=(("x", "pows", "UA", 700), ("x", "pows", "RU", 700))),
+    ),
+    (
+        "parts-of-each-sides-figure",
+        Case("en", "On Friday, 390 people were freed by each side - 270 soldiers and 120 "
+             "civilians.", want=(("x", "pows", "UA", 270), ("x", "civilians", "RU", 120)),
+             never=(("x", "pows", "UA", 390), ("x", "pows", None, 270))),
+        Case("en", "On Friday, 390 people were freed by each side.",
+             want=(("x", "pows", "UA", 390), ("x", "pows", "RU", 390))),
+    ),
 )  # fmt: skip
 
 

@@ -780,6 +780,8 @@ def _in_progress(t: Tokens, j: int) -> bool:
             return False
         if w in IN_PROGRESS or (w == "yet" and t.low[x - 1] == "not"):
             return True
+        if w == "would" and x == j + 1:
+            return True  # "the new swap would involve 1,000 prisoners on each side"
     return False
 
 

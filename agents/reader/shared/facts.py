@@ -133,7 +133,7 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
         if not (isinstance(f, CommitmentFact) and not f.agreement and (f.kind, f.count) in named)
     ]
     out = _merge_uncounted(out)
-    return _drop_restated(_drop_sums(_drop_fulfilled(out)))
+    return _drop_restated(_drop_sums(_drop_fulfilled(_split_each_side(out))))
 
 
 def _merge_uncounted(facts: list[AnyFact]) -> list[AnyFact]:
@@ -160,6 +160,48 @@ def _merge_uncounted(facts: list[AnyFact]) -> list[AnyFact]:
                 )
                 gone.add(i)
     return [f for i, f in enumerate(out) if i not in gone]
+
+
+def _split_each_side(facts: list[AnyFact]) -> list[AnyFact]:
+    """ "390 freed by each side - 270 soldiers and 120 civilians": undirected parts of
+    several kinds that add up to a figure both sides received split that figure, on each
+    side."""
+    parts = [
+        f
+        for f in facts
+        if isinstance(f, ExchangeFact) and f.received_by is None and not f.historical
+    ]
+    if len({f.kind for f in parts}) < 2:
+        return facts
+    for f in facts:
+        if not (isinstance(f, ExchangeFact) and f.received_by == "UA" and not f.historical):
+            continue
+        twin = next(
+            (
+                g
+                for g in facts
+                if isinstance(g, ExchangeFact)
+                and g.received_by == "RU"
+                and not g.historical
+                and g.count == f.count
+                and g.kind == f.kind
+            ),
+            None,
+        )
+        split = [p for p in parts if p.count < f.count]
+        if twin is None or sum(p.count for p in split) != f.count or len(split) < 2:
+            continue
+        out: list[AnyFact] = []
+        for g in facts:
+            if g is f or g is twin:
+                out.extend(
+                    p.model_copy(update={"received_by": g.received_by, "occurred": g.occurred})
+                    for p in split
+                )
+            elif g not in split:
+                out.append(g)
+        return out
+    return facts
 
 
 def _sums_to(target: int, parts: list[int]) -> bool:
