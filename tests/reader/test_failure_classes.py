@@ -842,6 +842,42 @@ FRESH9 = cases(
         Case("en", "On Friday, 390 people were freed by each side.",
              want=(("x", "pows", "UA", 390), ("x", "pows", "RU", 390))),
     ),
+    (
+        "coordinated-figures-share-a-side",
+        Case("en", "Moscow said 185 Russian servicemen and 20 civilians were returned from "
+             "Ukrainian-held territory.", want=(("x", "civilians", "RU", 20),),
+             never=(("x", "civilians", "UA", 20),)),
+        Case("en", "Kyiv said 185 Ukrainian soldiers and 20 Russian civilians were freed.",
+             want=(("x", "civilians", "RU", 20),), never=(("x", "civilians", "UA", 20),)),
+    ),
+    (
+        "the-same-number-of-each-kind",
+        Case("en", "Moscow said 185 Russian servicemen and 20 civilians were returned, and in "
+             "exchange Kyiv received the same number of Ukrainian prisoners of war and "
+             "civilians.", want=(("x", "pows", "UA", 185), ("x", "civilians", "UA", 20)),
+             never=(("x", "pows", "UA", 20),)),
+        Case("en", "Moscow said 185 Russian servicemen were returned, and in exchange Kyiv "
+             "received the same number of Ukrainian prisoners of war.",
+             want=(("x", "pows", "UA", 185),), never=(("x", "civilians", "UA", 185),)),
+    ),
+    (
+        "the-same-amount",
+        Case("ru", "Из плена вернулись 185 российских военнослужащих, взамен Украине передано "
+             "такое же количество военнопленных ВСУ.",
+             want=(("x", "pows", "RU", 185), ("x", "pows", "UA", 185))),
+        Case("ru", "Из плена вернулись 185 российских военнослужащих, взамен Украине переданы "
+             "военнопленные ВСУ.", want=(("x", "pows", "RU", 185),),
+             never=(("x", "pows", "UA", 185),)),
+    ),
+    (
+        "the-same-amount",
+        Case("uk", "З полону повернулися 185 українських військових, натомість Росії передали "
+             "таку ж кількість російських полонених.",
+             want=(("x", "pows", "UA", 185), ("x", "pows", "RU", 185))),
+        Case("uk", "З полону повернулися 185 українських військових, натомість Росії передали "
+             "російських полонених.", want=(("x", "pows", "UA", 185),),
+             never=(("x", "pows", "RU", 185),)),
+    ),
 )  # fmt: skip
 
 

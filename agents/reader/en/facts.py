@@ -10,6 +10,7 @@ sentences are bounded (shared.sentences.MAX_SENTENCE), so the work is linear in 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from itertools import pairwise
@@ -29,16 +30,19 @@ from agents.reader.en.lexicon import (
     AGREEMENT_PLACE,
     AGREEMENT_ROUND,
     CATEGORY_CUES,
+    CIVILIAN_HEADS,
     KIND_GROUPS,
     KIND_HINT,
     MEDIATOR_CODES,
     MEDIATORS,
+    POW_HEADS,
+    REMAINS_HEADS,
     ROUND_NUMBERS,
     other_exchange,
     outside_exchange,
 )
 from agents.reader.en.numbers import Mention, find_mentions
-from agents.reader.en.parties import claimant, claimant_for
+from agents.reader.en.parties import STOP_PUNCT, claimant, claimant_for
 from agents.reader.en.tokens import Tokens, tokenize
 from agents.reader.shared.agreements import agreement_mediators, resolve_agreement
 from agents.reader.shared.dates import fmt_date, is_well_before
@@ -253,6 +257,16 @@ def _apply_cues(
             if q is not r and (q.pred.idx == r.pred.idx or _coordinated(t, q, r)):
                 r.historical = r.historical or q.historical
                 r.occurred = r.occurred or q.occurred
+                if (
+                    _coordinated(t, q, r)
+                    and q.pred.idx == r.pred.idx
+                    and q.np.nat
+                    and not r.np.nat
+                    and len(q.sides) == 1
+                    and not r.per_side
+                ):
+                    # "185 Russian servicemen and 20 civilians were returned": one side
+                    r.sides = list(q.sides)
     # a sentence tells of one event: figures without a date take the sentence's
     dated = [r for r in readings if r.occurred and not r.cumulative]
     for r in readings:
@@ -352,6 +366,18 @@ def _same_number(t: Tokens, ctx: DocContext, prev: Reading | None) -> list[Menti
     return out
 
 
+def _names_kinds(t: Tokens, k: int, kinds: set[Kind]) -> bool:
+    """Whether the words from k to the end of the clause name people of each of `kinds`."""
+    heads = {"pows": POW_HEADS, "civilians": CIVILIAN_HEADS, "remains": REMAINS_HEADS}
+    named = set()
+    for x in range(k, min(len(t), k + 12)):
+        if t.low[x] in STOP_PUNCT or t.low[x] == ",":
+            break
+        named |= {kind for kind, words in heads.items() if t.low[x] in words}
+    named |= {"pows"} if "war" in t.low[k : k + 12] else set()
+    return kinds <= named
+
+
 _TOTAL_WORDS = frozenset({"total", "tally", "number", "overall", "figure"})
 
 
@@ -424,7 +450,15 @@ def _read_all(
     for m in _same_number(t, ctx, prev) if "same number" in s.text else ():
         r = read_figure(t, m, prev, ctx, s.text, claimant(t.start[m.i0]))
         if isinstance(r, Reading):
-            readings.append(r)
+            # "185 servicemen and 20 civilians ..., and Kyiv received the same number of
+            # prisoners of war and civilians": as many of each kind
+            before = {q.kind: q for q in readings if q.m.i0 < m.i0 and not q.cumulative}
+            if len(before) >= 2 and _names_kinds(t, m.i1, set(before)):
+                readings.extend(
+                    dataclasses.replace(r, kind=k, counts=list(q.counts)) for k, q in before.items()
+                )
+            else:
+                readings.append(r)
     if len(subsets) >= 2:
         # "Among those freed were eight civilians and 76 servicemen": a split of the whole
         # into military and civilians is recorded part by part

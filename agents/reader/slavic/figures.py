@@ -72,6 +72,7 @@ _QUOTES = frozenset("«»\"„“”'")
 _SKIP = frozenset(["ще", "еще", "же", "ж", "тільки", "лише", "только", "лишь", "ли"])
 _SAME_HEAD = frozenset(("столько", "стільки"))
 _SAME_TAIL = frozenset(("же", "ж", "само"))
+_SUCH = frozenset(("такое", "такую", "таке", "таку", "такої", "такого"))
 _EACH = frozenset(["кожна", "каждая", "кожен", "каждый", "обидві", "обе", "обоюдно", "взаємно"])
 _EACH_SIDE = re.compile(
     "з кожного боку|з кожної сторони|с каждой стороны|с обеих сторон|з обох сторін"
@@ -539,11 +540,21 @@ def _same_as(tokens: list[str], nums: list[Num], carry: Carry) -> list[Num]:
     out = list(nums)
     for k in range(len(tokens) - 1):
         if tokens[k] in _SAME_HEAD and tokens[k + 1] in _SAME_TAIL:
-            before = [m for m in nums if m.last <= k]
-            if before:
-                out.append(Num(before[-1].value, k, k + 2, before[-1].approx))
-            elif carry.first_count is not None:
-                out.append(Num(carry.first_count, k, k + 2, False))
+            end = k + 2
+        elif (
+            tokens[k] in _SUCH
+            and tokens[k + 1] in _SAME_TAIL
+            and k + 2 < len(tokens)
+            and tokens[k + 2].startswith(_AMOUNT)
+        ):
+            end = k + 3  # "такое же количество", "таку ж кількість"
+        else:
+            continue
+        before = [m for m in nums if m.last <= k]
+        if before:
+            out.append(Num(before[-1].value, k, end, before[-1].approx))
+        elif carry.first_count is not None:
+            out.append(Num(carry.first_count, k, end, False))
     out.sort(key=lambda m: m.first)
     return out
 
@@ -633,7 +644,7 @@ def _one(
             each = True
         elif not (f & APPROX or t in _SKIP or t in ("не", "ніж", "чем")):
             break
-    same = tokens[num.first] in _SAME_HEAD
+    same = tokens[num.first] in _SAME_HEAD or tokens[num.first] in _SUCH
     party = _elided_party(tokens, flags, num.first)
     elliptic = party is not None
     amount = _amount(tokens, flags, a, num.first)
