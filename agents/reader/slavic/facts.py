@@ -133,7 +133,7 @@ _EACH = (
     "each side",
 )
 _ANCHOR_NOUNS = ("репатр", "передач", "повернен", "возвращени", "прийом", "прием")
-_NEGATED = ("відбува", "відбул", "происход", "провод", "було", "было", "состо")
+_NEGATED = ("відбува", "відбул", "відбув", "происход", "провод", "було", "было", "состо")
 
 
 @dataclass(slots=True)
@@ -238,6 +238,26 @@ def _stalls_something_else(toks: list[str], fl: list[int], a: int, b: int) -> bo
     return bool(stalls)
 
 
+def _not_held_after(toks: list[str], fl: list[int], comma: int) -> bool:
+    """Whether one of the two clauses after the comma at `comma` says "не відбувся" /
+    "не состоялся" without naming an exchange of its own."""
+    n = len(toks)
+    start = comma + 1
+    for _ in range(2):
+        end = next((m for m in range(start, n) if toks[m] in BOUNDARY), n)
+        if any(fl[m] & XCH for m in range(start, end)):
+            return False
+        if any(
+            toks[m] == "не" and m + 1 < end and toks[m + 1].startswith(_NEGATED)
+            for m in range(start, end)
+        ):
+            return True
+        if end >= n or toks[end] != ",":
+            return False
+        start = end + 1
+    return False
+
+
 def _kinds_named(toks: list[str], fl: list[int], a: int, b: int, sf: int) -> list[Kind]:
     """The kinds a stall is said of: bodies and prisoners named in its clause ("репатріацію
     тіл та обмін полоненими": both), else the sentence's kind."""
@@ -286,6 +306,10 @@ def halts(s: Sentence) -> list[Halt]:
         negated = "не" in toks and any(
             toks[m] == "не" and m + 1 < b and toks[m + 1].startswith(_NEGATED) for m in range(a, b)
         )
+        if not negated and not cf & (SUSP | RESUME) and "не" in toks and b < n and toks[b] == ",":
+            # "обмін, запланований на сьогодні, не відбувся"; "був запланований обмін, однак
+            # він не відбувся": the next clause, or the one after an aside, says it of it
+            negated = _not_held_after(toks, fl, b)
         if cf & RESUME:
             out.append(Halt(sentence_kind(s.sflags), True))
             break

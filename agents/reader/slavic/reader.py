@@ -91,6 +91,12 @@ _LAST_TIME = re.compile(
     "|на прошлой неделе|на минулому тижні"
 )
 _THIS_TIME = re.compile("цього разу|цей раз|этот раз|этого раза")
+_SUPERLATIVE = re.compile(
+    r"\b(?:наймасштабніш|найбільш|крупнейш|масштабнейш|самы[йм] (?:масштабн|крупн|больш))"
+)
+_TOTAL_WORD = re.compile(
+    r"\b(?:загалом|всього|усього|всего|в общей сложности|итого|у сумі|в сумме)\b"
+)
 # "ранее сообщили, что в тот же день возвращены 146": the day of the news, not background
 _SAME_DAY = re.compile(
     r"(?:в|у) (?:тот|этот|той|цей|той самий|тот самый) же день|(?:того|этого|цього|того самого)"
@@ -192,6 +198,8 @@ def _frame(
         or (sf & TOTALW and _TOTAL.search(s.low))
         or ("за" in s.tokens and _over_period(s.tokens))
     )
+    if total and _SUPERLATIVE.search(s.low) and not _TOTAL_WORD.search(s.low):
+        total = False  # "наймасштабніший від початку вторгнення обмін": the largest, not a sum
     stale = (
         date is not None
         and ref is not None
