@@ -901,6 +901,14 @@ FRESH9 = cases(
              published="2024-01-03", want=(("h", "pows", "UA", 230),),
              never=(("x", "pows", "UA", 230),)),
     ),
+    (
+        "the-last-swap-of-the-year-is-news",
+        Case("en", "Our people are home: 189 Ukrainians freed in the last exchange of the year.",
+             published="2024-12-30", want=(("x", "pows", "UA", 189),),
+             never=(("h", "pows", "UA", 189),)),
+        Case("en", "In the last exchange, 189 Ukrainians were freed.", published="2024-12-30",
+             want=(("h", "pows", "UA", 189),), never=(("x", "pows", "UA", 189),)),
+    ),
 )  # fmt: skip
 
 

@@ -87,6 +87,7 @@ _HISTORICAL = lower_pattern(
     r"|in (?:several|previous|earlier|past) (?:rounds|months|exchanges|swaps)"
     r"|back in (?:19|20)\d\d"
     r"|last (?:exchange|swap|repatriation|handover|time|such|transfer|exchanged|swapped)"
+    r"(?! of (?:the|this) (?:year|month|week)| of 20\d\d| this year| in 20\d\d)"
     r"|(?:another|an earlier) (?:exchange|swap) (?:that )?(?:took place|was held|happened))\b",
 )
 # Words after which a date belongs to them, not to the return: "captured in 2022"; and a
