@@ -909,6 +909,39 @@ FRESH9 = cases(
         Case("en", "In the last exchange, 189 Ukrainians were freed.", published="2024-12-30",
              want=(("h", "pows", "UA", 189),), never=(("x", "pows", "UA", 189),)),
     ),
+    (
+        "citizens-from-captivity-are-prisoners",
+        Case("en", "Ukraine has brought home 140 of its citizens from Russian captivity.",
+             want=(("x", "pows", "UA", 140),), never=(("x", "civilians", "UA", 140),)),
+        Case("en", "Russia says Ukraine has handed over 40 Russian citizens who were taken to "
+             "Sumy during the incursion.", want=(("x", "civilians", "RU", 40),),
+             never=(("x", "pows", "RU", 40),)),
+    ),
+    (
+        "parts-after-a-dash-take-the-side-of-the-whole",
+        Case("en", "Ukraine said 130 of its people had been freed - 121 servicemen and nine "
+             "civilians.", want=(("x", "pows", "UA", 121), ("x", "civilians", "UA", 9)),
+             never=(("x", "pows", "RU", 121),)),
+        Case("en", "Ukraine said 130 of its people had been freed; 121 servicemen were handed "
+             "over to Russia.", want=(("x", "pows", "RU", 121),),
+             never=(("x", "pows", "UA", 121),)),
+    ),
+    (
+        "a-figure-whose-noun-came-before",
+        Case("en", "Kyiv says 19,500 children were deported, and that just over 1,200 have so "
+             "far been brought back.", want=(("h", "civilians", "UA", 1200),)),
+        Case("en", "Kyiv says 19,500 children were deported, and that just over 1,200 have so "
+             "far been identified.", never=(("h", "civilians", "UA", 1200),)),
+    ),
+    (
+        "a-relative-clause-keeps-its-time",
+        Case("en", "Medinsky, who led the delegation in Istanbul earlier this year, said Russia "
+             "had received the bodies of 24 servicemen.", published="2025-09-18",
+             want=(("x", "remains", "RU", 24),), never=(("h", "remains", "RU", 24),)),
+        Case("en", "Earlier this year, Medinsky said, Russia received the bodies of 24 "
+             "servicemen.", published="2025-09-18", want=(("h", "remains", "RU", 24),),
+             never=(("x", "remains", "RU", 24),)),
+    ),
 )  # fmt: skip
 
 

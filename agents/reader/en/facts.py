@@ -140,6 +140,21 @@ def _nearest(mentions: list[Mention], a: int, b: int, forward: bool = False) -> 
     return best
 
 
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b")
+
+
+def _in_relative_clause(low: str, pos: int, mentions: list[Mention]) -> bool:
+    """Whether `pos` lies in a relative clause set off by commas ("Medinsky, who led the
+    delegation earlier this year, said ...") that holds no figure: its time is its own."""
+    start = low.rfind(",", 0, pos)
+    if start < 0 or not _RELATIVE.search(low, start, pos):
+        return False
+    end = low.find(",", pos)
+    if end < 0:
+        return False  # no closing comma: the clause may run to the figure
+    return not any(start < m.start < end for m in mentions)
+
+
 def _nearest_reading(readings: list[Reading], t: Tokens, pos: int) -> int:
     """Index of the reading a date cue at `pos` belongs to: the nearest by its figure, or by
     its verb when the verb comes before the cue ("repatriated ... since June")."""
@@ -198,6 +213,8 @@ def _apply_cues(
         if nxt is not None and "," not in gap and len(gap) <= 30:
             owners.setdefault(nxt, []).append(("hist", None))
     for hm in historical:
+        if _in_relative_clause(low, hm.start(), mentions):
+            continue  # "Medinsky, who led the delegation earlier this year, said ..."
         i = (
             everyone
             if _fronted(text, hm.start(), mentions)
@@ -205,6 +222,8 @@ def _apply_cues(
         )
         owners.setdefault(i, []).append(("hist", None))
     for dc in dates:
+        if _in_relative_clause(low, dc.start, mentions):
+            continue
         before = low[max(0, dc.start - 30) : dc.start]
         if _NOT_THE_RETURN.search(before) or (dc.role == "since" and _NOT_THE_TOTAL.search(before)):
             continue  # "some of whom had been in captivity since 2022": not the return's
@@ -484,7 +503,36 @@ def _read_all(
                 if not r.explicit_side and whole:
                     r.sides = [whole] * len(r.sides)
             readings.extend(split)
+    _parts_after_dash(t, readings)
     return readings
+
+
+_DASHES = frozenset({"-", "–", "—", ":"})
+
+
+def _parts_after_dash(t: Tokens, readings: list[Reading]) -> None:
+    """ "230 of its citizens had been freed - 224 servicemen and six civilians": figures of
+    several kinds after a dash that add up to the figure before it are its parts, on its
+    side."""
+    for i, whole in enumerate(readings):
+        if len(whole.sides) != 1 or whole.sides[0] is None:
+            continue
+        dash = next(
+            (x for x in range(whole.np.end, min(len(t), whole.np.end + 6)) if t.low[x] in _DASHES),
+            None,
+        )
+        if dash is None:
+            continue
+        parts = [r for r in readings[i + 1 :] if r.m.i0 > dash and len(r.sides) == 1]
+        parts = parts[:2]
+        if (
+            len(parts) == 2
+            and parts[0].kind != parts[1].kind
+            and _coordinated(t, parts[0], parts[1])
+            and sum(r.counts[0] for r in parts) == whole.counts[0]
+        ):
+            for r in parts:
+                r.sides = list(whole.sides)
 
 
 def sentence_facts(

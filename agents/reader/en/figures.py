@@ -771,6 +771,18 @@ def _generic_kind(text: str, pos: int, ctx: DocContext) -> Kind:
     return best or ctx.last_kind or "pows"
 
 
+_CITIZENS = frozenset({"citizens", "nationals", "compatriots"})
+_ADVERBS = frozenset({"so", "far", "already", "now", "since", "then", "also", "successfully"})
+
+
+def _citizens_from_captivity(t: Tokens, start: int, end: int, text: str) -> bool:
+    """Whether the people counted are named only as citizens, and the sentence brings them
+    from captivity or a prisoner exchange: prisoners by the conventions, whatever they were."""
+    words = {t.low[x] for x in range(start, min(end, len(t)))}
+    heads = words & CIVILIAN_HEADS
+    return bool(heads) and heads <= _CITIZENS and re.search(r"captivity|prisoner", text) is not None
+
+
 def _in_progress(t: Tokens, j: int) -> bool:
     """Whether the swap named by the noun at j is under way or ahead, said after it in its
     clause: "the swap ... began on Friday", "a swap reportedly underway", "is expected to"."""
@@ -917,7 +929,12 @@ def read_figure(
             return None  # "the oldest of those freed is 60"
         # a bare figure needs a verb right next to it, a pair, or "each"
         adjacent = (not after_pred and pred.idx >= m.i0 - 5) or (
-            after_pred and pred.idx <= np.end + 3
+            after_pred
+            and (
+                pred.idx <= np.end + 3
+                # "just over 1,200 have so far been brought back"
+                or all(t.low[x] in AUX or t.low[x] in _ADVERBS for x in range(np.end, pred.idx))
+            )
         )
         if not (m.pair or np.each or np.event_idx is not None or adjacent):
             return None
@@ -933,6 +950,8 @@ def read_figure(
     kind: Kind | None = np.kind
     if _remains_before(t, m.i0):
         kind = "remains"
+    if kind == "civilians" and _citizens_from_captivity(t, m.i1, np.end, text):
+        kind = "pows"  # "brought home 189 of its citizens from Russian captivity"
     if kind is None:
         kind = prev.kind if prev is not None else _generic_kind(text, t.start[m.i0], ctx)
     if steer is not None:
