@@ -171,7 +171,11 @@ def create_service(settings: Settings | None = None, config: Config | None = Non
 
     config = config or settings.config()
     positions = Positions(app, positions_table, range_reader)
-    held = HeldWrites(stores, positions, settings.batch_events)
+    # Writes are held across events under exactly-once only, where offsets advance only in
+    # a transaction that first takes every held write. Under at-least-once a join/leave run
+    # once ended short with them held (docs/reliability.md): it writes after every event.
+    batch = settings.batch_events if settings.processing_guarantee == "exactly_once" else 1
+    held = HeldWrites(stores, positions, batch)
     # No commit passes an event whose writes are held (streams/faust_fixes.py, correction 10).
     faust_fixes.before_commit(app, held.write)
     service = Service(

@@ -77,18 +77,28 @@ class RecoveryCollector(Collector):
         running, seconds, remaining = self._families()
         if self.service is None:
             return
-        try:
-            tables: Any = self.service.app.tables
-            recovery = tables.recovery
-            active = bool(recovery.in_recovery)
-            started = recovery._recovery_started_at  # Faust keeps it private
-            left = recovery.active_remaining_total() if active else 0
-        except Exception:  # not started yet
+        state = recovery_state(self.service)
+        if state is None:  # not started yet
             return
+        active, started, left = state
         running.add_metric([], int(active))
         seconds.add_metric([], time.monotonic() - started if active and started else 0.0)
         remaining.add_metric([], left)
         yield from (running, seconds, remaining)
+
+
+def recovery_state(service: Service) -> tuple[bool, float | None, int] | None:
+    """Whether the tables are being rebuilt from their changelogs, since when (monotonic) and
+    how many changelog messages are left; None before Faust's recovery service exists."""
+    try:
+        tables: Any = service.app.tables
+        recovery = tables.recovery
+        active = bool(recovery.in_recovery)
+        started = recovery._recovery_started_at  # Faust keeps it private
+        left = recovery.active_remaining_total() if active else 0
+    except Exception:  # not started yet
+        return None
+    return active, started, int(left)
 
 
 RECOVERY = RecoveryCollector()

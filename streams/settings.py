@@ -91,7 +91,8 @@ class Settings(BaseModel):
     changelog_segment_seconds: float = Field(default=600.0, ge=10, le=7 * 86_400)
     # The most events whose table writes the ingest agent holds in memory before writing
     # them (each changed key once); they are also written when no message waits and before
-    # every commit (agents/stream/held.py). 1: write after every event.
+    # every commit (agents/stream/held.py). 1: write after every event, as at_least_once
+    # always does.
     batch_events: int = Field(default=1000, ge=1, le=100_000)
     # /healthz reports a partition whose messages wait this long without progress.
     stall_seconds: float = Field(default=60.0, gt=0, le=86_400)

@@ -122,6 +122,11 @@ def register(service: Service) -> None:
     async def healthz(self: web.View, request: web.Request) -> web.Response:
         if request.query_string:
             return json_response(self, {"error": "no parameters allowed"}, status=400)
+        state = health.recovery_state(service)
+        if state is not None and state[0]:
+            # The tables are being rebuilt from their changelogs: the views may show part.
+            body = {"status": "recovering", "remaining_messages": state[2]}
+            return json_response(self, body, status=503)
         if not service.ready:
             return json_response(self, {"status": "starting"}, status=503)
         wrong = health.problems(service)
