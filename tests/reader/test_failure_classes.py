@@ -953,3 +953,30 @@ def test_ways_of_telling_from_batch_nine(case: Case) -> None:
 @pytest.mark.parametrize("case", VARIED)
 def test_more_ways_of_telling(case: Case) -> None:
     check(case)
+
+
+def test_one_deal_read_twice_keeps_the_venue_it_names() -> None:
+    """The terms of a deal in the lead (with its venue) and again in a quote (whose venue can
+    only be looked for elsewhere, where a background paragraph names an older round) are one
+    commitment, with the lead's agreement; the twin names two deals with their own terms."""
+    lead = (
+        "Україна та Росія за підсумками переговорів у Женеві домовилися про обмін полоненими "
+        "– 500 на 500. «Ми домовилися про обмін – 500 на 500», – сказав Умєров. Нагадаємо, "
+        "у травні за підсумками переговорів у Стамбулі відбувся обмін «1000 на 1000»."
+    )
+    got = [
+        (f.count, f.agreement)
+        for f in read(Case("uk", lead, published="2026-02-18")).facts
+        if isinstance(f, CommitmentFact)
+    ]
+    assert got == [(500, "geneva-2026-02")], got
+    twin = (
+        "Україна та Росія за підсумками переговорів у Женеві домовилися про обмін полоненими "
+        "– 500 на 500. Раніше у Стамбулі сторони домовилися про обмін «1200 на 1200»."
+    )
+    got = [
+        (f.count, f.agreement)
+        for f in read(Case("uk", twin, published="2026-02-18")).facts
+        if isinstance(f, CommitmentFact)
+    ]
+    assert (500, "geneva-2026-02") in got and any(count == 1200 for count, _ in got), got

@@ -132,6 +132,18 @@ def finalize_facts(facts: Sequence[AnyFact]) -> list[AnyFact]:
         for f in out
         if not (isinstance(f, CommitmentFact) and not f.agreement and (f.kind, f.count) in named)
     ]
+    # The same terms read again with another agreement (a quote whose venue was resolved from
+    # a background paragraph): the first reading, which names its venue, is the deal.
+    first: dict[tuple[object, ...], str | None] = {}
+    kept: list[AnyFact] = []
+    for f in out:
+        if isinstance(f, CommitmentFact) and f.count is not None:
+            key = (f.kind, f.count)
+            if key in first and first[key] != f.agreement:
+                continue
+            first.setdefault(key, f.agreement)
+        kept.append(f)
+    out = kept
     out = _merge_uncounted(out)
     return _drop_restated(_drop_sums(_drop_fulfilled(_split_each_side(out))))
 
