@@ -706,7 +706,7 @@ VARIED = cases(
 )  # fmt: skip
 
 
-FRESH9 = cases(
+EVENING = cases(
     (
         "exchange-fund-is-not-a-swap",
         Case("en", "Kyiv said the 60 Russian soldiers captured near the border on Monday will "
@@ -942,11 +942,32 @@ FRESH9 = cases(
              "servicemen.", published="2025-09-18", want=(("h", "remains", "RU", 24),),
              never=(("x", "remains", "RU", 24),)),
     ),
+    (
+        "home-is-the-speakers",
+        Case("ru", "Минобороны России сообщило о возвращении 246 российских военнослужащих. "
+             "Президент Украины Владимир Зеленский сообщил, что домой вернулись 277 человек.",
+             want=(("x", "pows", "UA", 277),), never=(("x", "pows", "RU", 277),)),
+        Case("ru", "Минобороны России сообщило о возвращении 246 российских военнослужащих. "
+             "Москалькова сообщила, что домой вернулись 46 человек.",
+             want=(("x", "pows", "RU", 46),), never=(("x", "pows", "UA", 46),)),
+    ),
+    (
+        "one-sides-sum-of-the-others-figures",
+        Case("ru", "Минобороны России сообщило, что Украине передано 246 военнопленных ВСУ. "
+             "Кроме того, Украине передан 31 раненый военнопленный. Зеленский сообщил, что "
+             "домой вернулись 277 человек.",
+             want=(("x", "pows", "UA", 246), ("x", "pows", "UA", 31)),
+             never=(("x", "pows", "UA", 277),)),
+        Case("ru", "Минобороны России сообщило, что Украине передано 246 военнопленных ВСУ. "
+             "Кроме того, Украине передан 31 раненый военнопленный. Зеленский сообщил, что "
+             "домой вернулись 280 человек.",
+             want=(("x", "pows", "UA", 280),)),
+    ),
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("case", FRESH9)
-def test_ways_of_telling_from_batch_nine(case: Case) -> None:
+@pytest.mark.parametrize("case", EVENING)
+def test_ways_of_telling_from_the_evening_batches(case: Case) -> None:
     check(case)
 
 

@@ -231,7 +231,8 @@ def _drop_sums(facts: list[AnyFact]) -> list[AnyFact]:
     """Drop figures that only add up others of the same text: a combined figure equal to the
     sides' figures ("314 prisoners, 157 from each side"); a side's "in total" equal to its
     parts ("246 ... and 31 wounded: 277 in total"); a side's figure equal to parts of several
-    kinds ("390 Ukrainians" = 270 soldiers + 120 civilians); a combined "in total" equal to
+    kinds ("390 Ukrainians" = 270 soldiers + 120 civilians) or to figures the other side
+    claims ("277" = 246 + 31); a combined "in total" equal to
     both sides' figures of the swap reported ("478 in total" = 230 + 248)."""
     current: dict[Party, list[ExchangeFact]] = {}
     for f in facts:
@@ -253,6 +254,11 @@ def _drop_sums(facts: list[AnyFact]) -> list[AnyFact]:
             parts = [g.count for g in others]
             smaller = {g.kind for g in others if g.count < f.count}
             if smaller >= {"pows", "civilians"} and _sums_to(f.count, parts):
+                continue
+            # Kyiv's "277 came home" beside Moscow's 246 and 31 wounded: one side's claim
+            # that adds up the other's figures
+            theirs = [g.count for g in others if g.claimed_by not in (None, f.claimed_by)]
+            if f.claimed_by is not None and _sums_to(f.count, theirs):
                 continue
         keep.append(f)
     facts = keep

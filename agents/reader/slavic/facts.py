@@ -36,13 +36,10 @@ from agents.reader.slavic.lexicon import (
     RESUME,
     RET,
     SRC,
-    SRC_RU,
-    SRC_UA,
     SUSP,
     XCH,
 )
 from agents.reader.slavic.numbers import find_numbers
-from agents.reader.slavic.parties import Side
 from agents.reader.slavic.tokens import Sentence
 from schemas.common import Category, Kind, Mediator
 
@@ -187,21 +184,6 @@ def agreement(
         categories=categories,
         ref=ref,
     )
-
-
-def source_side(s: Sentence) -> Side | None:
-    """The side whose official the sentence names as its source."""
-    toks, fl = s.tokens, s.flags
-    for k, f in enumerate(fl):
-        if not f & (SRC_UA | SRC_RU):
-            continue
-        nxt = toks[k + 1] if k + 1 < len(toks) else ""
-        if f & SRC_RU and toks[k].startswith(("міноборони", "минобороны")):
-            return "UA" if nxt in ("україни", "украины") else "RU"
-        if toks[k].startswith(("офіс", "офис")) and not nxt.startswith("президент"):
-            continue  # only "Офіс президента" (Kyiv's; Moscow's is the Administration)
-        return "UA" if f & SRC_UA else "RU"
-    return None
 
 
 def mediators(sentences: list[Sentence]) -> list[Mediator]:

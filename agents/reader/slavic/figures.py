@@ -53,6 +53,8 @@ from agents.reader.slavic.lexicon import (
     RET,
     RU,
     SRC,
+    SRC_RU,
+    SRC_UA,
     SUBSET,
     THOUS,
     TOTAL,
@@ -61,7 +63,7 @@ from agents.reader.slavic.lexicon import (
     XCH,
 )
 from agents.reader.slavic.numbers import Num, find_numbers
-from agents.reader.slavic.parties import Side, other, party_form, party_role
+from agents.reader.slavic.parties import Side, other, party_form, party_role, source_side
 from agents.reader.slavic.tokens import Sentence
 from schemas.common import Kind
 
@@ -357,7 +359,8 @@ def _receiver(
     if got is not None:
         return got
     if cf & HOME:
-        return subj or persp
+        # "Зеленский сообщил, что домой вернулись 277 человек": the home of the speaker
+        return subj or (source_side(s) if sf & (SRC_UA | SRC_RU) else None) or persp
     verb = _verb(tokens, flags, a, b, num.first) or _verb(tokens, flags, 0, len(tokens), a)
     if subj is not None and verb:
         return _by_subject(subj, verb, cf, persp)

@@ -8,9 +8,25 @@ genitive or locative by form, so it counts as a recipient only next to a verb of
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from agents.reader.slavic.lexicon import DIR, GET, GIVE, PARTY, PREP, RET, RU, SRC, UA, register
+from agents.reader.slavic.lexicon import (
+    DIR,
+    GET,
+    GIVE,
+    PARTY,
+    PREP,
+    RET,
+    RU,
+    SRC,
+    SRC_RU,
+    SRC_UA,
+    UA,
+    register,
+)
+
+if TYPE_CHECKING:
+    from agents.reader.slavic.tokens import Sentence
 
 Side = Literal["UA", "RU"]
 Role = Literal["nom", "dat", "dir", "src", "gen"]
@@ -117,4 +133,19 @@ def party_role(tokens: list[str], flags: list[int], k: int) -> tuple[Side, Role]
         return side, "gen"
     if case == "gen":
         return side, "gen"
+    return None
+
+
+def source_side(s: Sentence) -> Side | None:
+    """The side whose official the sentence names as its source."""
+    toks, fl = s.tokens, s.flags
+    for k, f in enumerate(fl):
+        if not f & (SRC_UA | SRC_RU):
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        if f & SRC_RU and toks[k].startswith(("міноборони", "минобороны")):
+            return "UA" if nxt in ("україни", "украины") else "RU"
+        if toks[k].startswith(("офіс", "офис")) and not nxt.startswith("президент"):
+            continue  # only "Офіс президента" (Kyiv's; Moscow's is the Administration)
+        return "UA" if f & SRC_UA else "RU"
     return None

@@ -17,7 +17,7 @@ from agents.reader.shared.dates import reference_date
 from agents.reader.shared.facts import MAX_SINGLE_EXCHANGE, finalize_facts, order_labels
 from agents.reader.slavic.categories import Scores, choose, score, unrelated_conflict
 from agents.reader.slavic.dates import DateCue, find_date, find_since
-from agents.reader.slavic.facts import agreement, commitment, halts, mediators, source_side
+from agents.reader.slavic.facts import agreement, commitment, halts, mediators
 from agents.reader.slavic.figures import Carry, Count, sentence_counts
 from agents.reader.slavic.lexicon import (
     AGREE,
@@ -46,7 +46,7 @@ from agents.reader.slavic.lexicon import (
     YEARW,
     words,
 )
-from agents.reader.slavic.parties import Side
+from agents.reader.slavic.parties import Side, source_side
 from agents.reader.slavic.tokens import Sentence, sentences
 from schemas.common import Kind, Mediator
 from schemas.news import (
