@@ -96,6 +96,19 @@ def party_form(tokens: list[str], flags: list[int], k: int) -> tuple[Side, str] 
     return None
 
 
+_RELATIVES = ("родич", "родственн", "родин", "сім", "семь", "семей", "батьк", "родител", "близьк",
+              "близк", "рідн", "родн")  # fmt: skip
+
+
+def _to_relatives(tokens: list[str], prep: int) -> bool:
+    """Whether the preposition at `prep` ("у Росії") follows "до/к (своїх) родичів": where
+    people returned to, not where something happened."""
+    for x in range(prep - 1, max(-1, prep - 3), -1):
+        if tokens[x].startswith(_RELATIVES):
+            return any(tokens[y] in ("до", "к") for y in range(max(0, x - 2), x))
+    return False
+
+
 def party_role(tokens: list[str], flags: list[int], k: int) -> tuple[Side, Role] | None:
     """The role of a party named at token k, None when it names no participant."""
     form = party_form(tokens, flags, k)
@@ -113,6 +126,8 @@ def party_role(tokens: list[str], flags: list[int], k: int) -> tuple[Side, Role]
     if pf & DIR:
         if case in ("acc", "rf") or (prev == "до" and case in ("gen", "amb")):
             return side, "dir"
+        if _to_relatives(tokens, first):
+            return side, "dir"  # "повернулися до своїх родичів у Росії"
         return None  # locative: "в Україні", "в России"
     if pf & PREP:
         return None
