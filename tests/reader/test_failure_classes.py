@@ -972,6 +972,13 @@ EVENING = cases(
              "троє дітей.", want=(("x", "civilians", "UA", 3),),
              never=(("x", "civilians", "RU", 3),)),
     ),
+    (
+        "prisoners-for-as-many",
+        Case("en", "A further 210 prisoners for 210 were exchanged on Saturday.",
+             want=(("x", "pows", "UA", 210), ("x", "pows", "RU", 210))),
+        Case("en", "A further 210 prisoners were exchanged on Saturday.",
+             want=(("x", "pows", None, 210),), never=(("x", "pows", "UA", 210),)),
+    ),
 )  # fmt: skip
 
 

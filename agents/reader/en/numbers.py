@@ -205,6 +205,12 @@ def _pair(t: Tokens, m: Mention) -> None:
     n = len(t)
     j = m.i1
     k = j
+    noun = False
+    if k + 2 < n and t.kind[k] == W and t.low[k + 1] == "for" and t.kind[k + 2] == N:
+        # "307 prisoners for 307": the noun between, and the same figure again
+        noun = parse_grouped_int(t.low[k + 2]) == m.value
+        if noun:
+            k += 1
     if k < n and _is_hyphen(t.low[k]):
         k += 1
     if k < n and t.low[k] in ("for", "on"):

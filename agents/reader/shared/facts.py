@@ -178,13 +178,20 @@ def _split_each_side(facts: list[AnyFact]) -> list[AnyFact]:
     """ "390 freed by each side - 270 soldiers and 120 civilians": undirected parts of
     several kinds that add up to a figure both sides received split that figure, on each
     side."""
-    parts = [
+    loose = [
         f
         for f in facts
         if isinstance(f, ExchangeFact) and f.received_by is None and not f.historical
     ]
-    if len({f.kind for f in parts}) < 2:
+    if not loose:
         return facts
+    # (a part may have been given one side by its sentence's context: one whose figure the
+    # other side does not also have)
+    current = [f for f in facts if isinstance(f, ExchangeFact) and not f.historical]
+    both = {(f.kind, f.count) for f in current if f.received_by == "UA"} & {
+        (f.kind, f.count) for f in current if f.received_by == "RU"
+    }
+    parts = [f for f in current if f.received_by is None or (f.kind, f.count) not in both]
     for f in facts:
         if not (isinstance(f, ExchangeFact) and f.received_by == "UA" and not f.historical):
             continue
@@ -200,8 +207,8 @@ def _split_each_side(facts: list[AnyFact]) -> list[AnyFact]:
             ),
             None,
         )
-        split = [p for p in parts if p.count < f.count]
-        if twin is None or sum(p.count for p in split) != f.count or len(split) < 2:
+        split = _parts_adding_up(f.count, [p for p in parts if p.count < f.count])
+        if twin is None or not split or not any(p.received_by is None for p in split):
             continue
         out: list[AnyFact] = []
         for g in facts:
@@ -214,6 +221,21 @@ def _split_each_side(facts: list[AnyFact]) -> list[AnyFact]:
                 out.append(g)
         return out
     return facts
+
+
+def _parts_adding_up(target: int, parts: list[ExchangeFact]) -> list[ExchangeFact]:
+    """Two or more of `parts`, of more than one kind, that add up to `target` (the first ten
+    are tried exhaustively); empty if none do."""
+    parts = parts[:10]
+    for mask in range(1, 1 << len(parts)):
+        chosen = [p for i, p in enumerate(parts) if mask >> i & 1]
+        if (
+            len(chosen) >= 2
+            and len({p.kind for p in chosen}) >= 2
+            and sum(p.count for p in chosen) == target
+        ):
+            return chosen
+    return []
 
 
 def _sums_to(target: int, parts: list[int]) -> bool:
