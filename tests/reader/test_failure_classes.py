@@ -979,6 +979,25 @@ EVENING = cases(
         Case("en", "A further 210 prisoners were exchanged on Saturday.",
              want=(("x", "pows", None, 210),), never=(("x", "pows", "UA", 210),)),
     ),
+    (
+        "a-bare-figure-after-a-verb-counts-the-same",
+        Case("uk", "20 листопада Україні передали ще 1000 тіл загиблих, а Росія отримала 30.",
+             published="2025-11-25",
+             want=(("x", "remains", "UA", 1000), ("x", "remains", "RU", 30))),
+        Case("uk", "20 листопада Україні передали ще 1000 тіл загиблих, а Росія отримала 30 "
+             "листів.", published="2025-11-25", want=(("x", "remains", "UA", 1000),),
+             never=(("x", "remains", "RU", 30),)),
+    ),
+    (
+        "a-subject-before-a-colon-is-another-clauses",
+        Case("uk", "Росія штучно гальмує обміни полоненими: відтоді як 2 жовтня з неволі "
+             "повернулися 185 військових, жодного обміну не відбулося.",
+             published="2025-11-25", want=(("h", "pows", "UA", 185),),
+             never=(("h", "pows", "RU", 185),)),
+        Case("uk", "Відтоді як 2 жовтня Росія повернула 185 своїх військових, жодного обміну не "
+             "відбулося.", published="2025-11-25", want=(("h", "pows", "RU", 185),),
+             never=(("h", "pows", "UA", 185),)),
+    ),
 )  # fmt: skip
 
 

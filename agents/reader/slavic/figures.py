@@ -344,7 +344,9 @@ def _receiver(
     if ph.nat is not None:
         return ph.nat
     parties = sf & PARTY
-    subj = (_subject(tokens, flags, a, b) or _subject(tokens, flags, 0, a)) if parties else None
+    # (a subject before a colon is another clause's: "Росія гальмує обміни: відтоді як ...")
+    start = next((k + 1 for k in range(a - 1, -1, -1) if tokens[k] in (":", ";")), 0)
+    subj = (_subject(tokens, flags, a, b) or _subject(tokens, flags, start, a)) if parties else None
     if ph.own and subj is not None:
         return subj
     pa, pb = _phrase_bounds(flags, a, b, num.first, num.last)
@@ -658,14 +660,28 @@ def _one(
         and carry.kind is not None
         and bool(sf & (RET | XCH))
     )
+    # "Україні передали 1000 тіл, а Росія отримала 30": a bare figure right after a verb of
+    # transfer, at the end of its clause, counts what the figure before it counted
+    bare = (
+        not ph.kinds
+        and bool(before)
+        and num.first > 0
+        and bool(flags[num.first - 1] & (GET | GIVE | RET))
+        and (num.last >= len(tokens) or tokens[num.last] in BOUNDARY)
+    )
     if not ph.kinds and not pre_rem:
-        if ((same or elliptic) and before) or amount or (ph.partitive and carry.kind) or elided:
+        if (
+            ((same or elliptic or bare) and before)
+            or amount
+            or (ph.partitive and carry.kind)
+            or elided
+        ):
             pass
         elif not ((ph.captive or cf & CAPT) and ph.noun):
             return []
     if not sf & (RET | XCH) and not ph.kinds & CIV and not listing:
         return []  # "врятували 5 людей" from rubble is no return
-    if (same or elliptic) and not ph.kinds and before:
+    if (same or elliptic or bare) and not ph.kinds and before:
         kind = before[-1].kind
     elif amount and not ph.kinds and not pre_rem:
         kind = _kind_of_sentence(_union(flags, a, b) or sf)
