@@ -88,6 +88,8 @@ class Worker:
     data_dir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
+    # Each /healthz status seen by the last start, once per change ("recovering", "ok").
+    health_seen: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -134,13 +136,18 @@ class Worker:
         )
         log.close()
 
+        self.health_seen = []
+
         def healthy() -> bool:
             if self.proc is not None and self.proc.poll() is not None:
                 raise AssertionError(f"worker exited {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                status, _ = http_get(self.url + "/healthz", timeout=2)
+                status, body = http_get(self.url + "/healthz", timeout=2)
             except OSError:
                 return False
+            said = str(body.get("status")) if isinstance(body, dict) else str(status)
+            if not self.health_seen or self.health_seen[-1] != said:
+                self.health_seen.append(said)
             return status == 200
 
         try:

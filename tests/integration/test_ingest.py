@@ -215,3 +215,33 @@ def test_a_backlog_writes_each_changed_key_once_per_batch(
     else:
         # (commit markers count too: one per transaction and changelog)
         assert records["totals"] < per_event / 5 and records["positions"] < per_event / 5, records
+
+
+def test_healthz_says_recovering_while_the_tables_are_rebuilt(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """After its data directory is deleted, a worker rebuilds its tables from their changelogs;
+    /healthz answers 503 "recovering" meanwhile, then 200 with the totals whole."""
+    lines, expected, _ = swap_stream(3000, 0, seed=12, source="rebuild", id_prefix="rebuild")
+    worker = Worker(
+        bootstrap=kafka_bootstrap,
+        prefix=unique("rebuild") + ".",
+        app_id=unique("exwatch-rebuild"),
+        port=free_port(),
+        data_dir=tmp_path / "worker",
+        extra_env={"EXWATCH_PARTITIONS": "1", "EXWATCH_STORE": "rocksdb://"},
+    )
+    produce(kafka_bootstrap, worker.topic("exchange.events"), [(b"RU-UA", v) for v in lines])
+    worker.start()
+    try:
+        wait_until(lambda: totals_of(worker) == expected or None, 120, "exact totals")
+    finally:
+        worker.stop()
+    shutil.rmtree(tmp_path / "worker" / "state")
+    worker.start(timeout=180)
+    try:
+        assert "recovering" in worker.health_seen, worker.health_seen
+        assert worker.health_seen[-1] == "ok"
+        assert totals_of(worker) == expected
+    finally:
+        worker.stop()
