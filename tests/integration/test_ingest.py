@@ -185,6 +185,29 @@ def test_bad_messages_go_to_deadletter_and_the_good_are_counted(make_worker: Any
     wait_totals(worker, {**EXPECTED, "remains": {"UA": 8057, "RU": 132}})
 
 
+def backlog_applied(
+    kafka_bootstrap: str, tmp_path: Path, swaps: int, name: str, **env: str
+) -> tuple[list[bytes], dict[str, dict[str, int]], Worker]:
+    """`swaps` distinct swaps produced to a new worker's topic before it starts (one
+    partition); the worker is started, left to apply them all (exact totals), and stopped."""
+    lines, expected, _ = swap_stream(swaps, 0, seed=swaps, source=name, id_prefix=name)
+    worker = Worker(
+        bootstrap=kafka_bootstrap,
+        prefix=unique(name) + ".",
+        app_id=unique(f"exwatch-{name}"),
+        port=free_port(),
+        data_dir=tmp_path / "worker",
+        extra_env={"EXWATCH_PARTITIONS": "1", **env},
+    )
+    produce(kafka_bootstrap, worker.topic("exchange.events"), [(b"RU-UA", v) for v in lines])
+    worker.start()
+    try:
+        wait_until(lambda: totals_of(worker) == expected or None, 120, "exact totals")
+    finally:
+        worker.stop()
+    return lines, expected, worker
+
+
 @pytest.mark.parametrize("batch", [1000, 1])
 def test_a_backlog_writes_each_changed_key_once_per_batch(
     kafka_bootstrap: str, tmp_path: Path, batch: int
@@ -193,21 +216,9 @@ def test_a_backlog_writes_each_changed_key_once_per_batch(
     held.py): the totals and its position, changed by every event, are written once per
     batch, not once per event; with EXWATCH_BATCH_EVENTS=1, once per event. Either way the
     totals are exact."""
-    lines, expected, _ = swap_stream(600, 0, seed=11, source="held", id_prefix="held")
-    worker = Worker(
-        bootstrap=kafka_bootstrap,
-        prefix=unique("held") + ".",
-        app_id=unique("exwatch-held"),
-        port=free_port(),
-        data_dir=tmp_path / "worker",
-        extra_env={"EXWATCH_PARTITIONS": "1", "EXWATCH_BATCH_EVENTS": str(batch)},
+    lines, _, worker = backlog_applied(
+        kafka_bootstrap, tmp_path, 600, "held", EXWATCH_BATCH_EVENTS=str(batch)
     )
-    produce(kafka_bootstrap, worker.topic("exchange.events"), [(b"RU-UA", v) for v in lines])
-    worker.start()
-    try:
-        wait_until(lambda: totals_of(worker) == expected or None, 120, "exact totals")
-    finally:
-        worker.stop()
     records = changelog_records(kafka_bootstrap, worker.app_id)
     per_event = len(lines)
     if batch == 1:
@@ -222,21 +233,9 @@ def test_healthz_says_recovering_while_the_tables_are_rebuilt(
 ) -> None:
     """After its data directory is deleted, a worker rebuilds its tables from their changelogs;
     /healthz answers 503 "recovering" meanwhile, then 200 with the totals whole."""
-    lines, expected, _ = swap_stream(3000, 0, seed=12, source="rebuild", id_prefix="rebuild")
-    worker = Worker(
-        bootstrap=kafka_bootstrap,
-        prefix=unique("rebuild") + ".",
-        app_id=unique("exwatch-rebuild"),
-        port=free_port(),
-        data_dir=tmp_path / "worker",
-        extra_env={"EXWATCH_PARTITIONS": "1", "EXWATCH_STORE": "rocksdb://"},
+    _, expected, worker = backlog_applied(
+        kafka_bootstrap, tmp_path, 3000, "rebuild", EXWATCH_STORE="rocksdb://"
     )
-    produce(kafka_bootstrap, worker.topic("exchange.events"), [(b"RU-UA", v) for v in lines])
-    worker.start()
-    try:
-        wait_until(lambda: totals_of(worker) == expected or None, 120, "exact totals")
-    finally:
-        worker.stop()
     shutil.rmtree(tmp_path / "worker" / "state")
     worker.start(timeout=180)
     try:
