@@ -503,7 +503,8 @@ def _read_all(
                 if not r.explicit_side and whole:
                     r.sides = [whole] * len(r.sides)
             readings.extend(split)
-    _parts_after_dash(t, readings)
+    if len(readings) >= 3 and any(c in s.text for c in "-–—:"):
+        _parts_after_dash(t, readings)
     return readings
 
 

@@ -467,7 +467,7 @@ def _blocked(
         return True
     if cf & AGREEN and _deal(tokens, flags, a, b):
         return True  # "домовленість про обмін 1000 на 1000": the terms of a deal
-    if _for_exchange(tokens, flags, a, b):
+    if cf & XCH and _for_exchange(tokens, flags, a, b):
         return True  # "перевозили 65 полонених на обмін": taken there for a swap to come
     if _apposition_of_plan(tokens, flags, a, b):
         return True  # "погодили новий обмін — по 1200 осіб з кожного боку"
